@@ -1,0 +1,51 @@
+# The README's two commands are `make demo` and `make test`; everything else is a building block.
+PY ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install models demo test lint typecheck unit eval valueeval bench bench-smoke clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# torch is installed first, pinned, so that nothing later can pull a CUDA build.
+install: $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+
+models: install
+	$(BIN)/python -m nlp.build_onnx --out models
+
+demo: models
+	$(BIN)/saydo audit corpora/northwind/docs --framework corpora/northwind/framework.yaml \
+	    --manifest corpora/northwind/manifest.csv --json report.json --html report.html --markdown report.md
+
+lint:
+	$(BIN)/ruff check nlp service tests bench
+	$(BIN)/ruff format --check nlp service tests bench
+	$(BIN)/mypy
+
+unit:
+	$(BIN)/pytest
+
+test: models lint unit bench-smoke
+
+eval: models
+	$(BIN)/saydo eval corpora/northwind
+	$(BIN)/saydo eval corpora/larkspur
+
+valueeval: models
+	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval
+
+bench: models
+	$(BIN)/python -m bench.run
+
+bench-smoke: models
+	$(BIN)/python -m bench.run --smoke
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache report.* .saydo

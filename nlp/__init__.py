@@ -1,0 +1,1 @@
+"""saydo's audit engine: a library with no web, database or settings imports."""
