@@ -76,7 +76,7 @@ class TorchEmbedder:
             str(path), device="cpu", local_files_only=True, trust_remote_code=False
         )
         self.batch_size = batch_size
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        self.dim = int(self.model.get_embedding_dimension() or 384)
         self.name = "minilm-l6-v2-torch-fp32"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

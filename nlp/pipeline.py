@@ -1,10 +1,145 @@
 """The orchestrator: framework + documents -> per-document findings -> report.
 
-Interface (stable; other modules and the service rely on it):
-
     auditor = Auditor(framework, embedder=load_embedder(), segmenter=Segmenter())
     findings = auditor.analyze(documents, progress=lambda done, total: ...)
     report   = auditor.audit(documents, period_from=None, period_to=None)   # contract §4 dict
-    scored   = auditor.score_memo(text, doc_id="draft")                     # per-document dict
-                                                                            # + "score", "suggestions"
+    scored   = auditor.score_memo(text, doc_id="draft")   # per-document dict + score + suggestions
+
+Model calls are batched across documents (one spaCy pass and one encoder call per chunk) and the
+framework is embedded once per Auditor.
 """
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from nlp.anchors import FrameworkIndex
+from nlp.context import DocContext, SideMatch
+from nlp.drift import Motive, motives, say_do_gaps, unstated_values
+from nlp.embed import Embedder
+from nlp.records import Document, DocumentFindings, Framework, Tradeoff
+from nlp.report import build_report, document_dict
+from nlp.segment import Segmenter, Sentence
+from nlp.stance import value_findings
+from nlp.suggest import memo_score, suggestions
+from nlp.tenets import tenet_findings
+from nlp.tradeoffs import RawTradeoff, find_tradeoffs
+
+Progress = Callable[[int, int], None]
+CHUNK = 32  # documents per model batch: large enough to batch well, small for smooth progress
+
+
+class SentenceSplitter(Protocol):
+    def sentences_many(self, texts: Sequence[str]) -> list[list[Sentence]]: ...
+
+
+class Auditor:
+    """Runs the audit for one framework; safe to reuse across many batches and memos."""
+
+    def __init__(self, framework: Framework, *, embedder: Embedder,
+                 segmenter: SentenceSplitter | None = None) -> None:
+        self.framework = framework
+        self.embedder = embedder
+        self.segmenter = segmenter if segmenter is not None else Segmenter()
+        self.index = FrameworkIndex(framework, embedder)
+
+    def analyze(self, documents: Sequence[Document],
+                progress: Progress | None = None) -> list[DocumentFindings]:
+        """Per-document findings (without corpus-level themes), in input order."""
+        findings, _ = self._analyze(documents, progress)
+        return findings
+
+    def audit(self, documents: Sequence[Document], *, period_from: str | None = None,
+              period_to: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+        """The contract §4 report over the documents dated within [period_from, period_to]."""
+        docs = [d for d in documents if _in_period(d, period_from, period_to)]
+        findings, found = self._analyze(docs, progress)
+        motive_vecs = self.embedder.encode([m.text for m in found])
+        themes = unstated_values(found, motive_vecs, self.index, len(docs))
+        findings = _attach_themes(findings, themes)
+        draft = build_report(findings, self.index, [], period_from, period_to)
+        drift = say_do_gaps(draft["values"], self.index, findings)
+        drift = sorted(drift + themes, key=lambda d: -d["score"])
+        return {**draft, "drift": drift}
+
+    def score_memo(self, text: str, doc_id: str = "draft", **meta: str | None) -> dict[str, Any]:
+        """One memo's findings plus a 0..1 ``score`` and concrete ``suggestions``."""
+        doc = Document(id=doc_id, text=text, kind=meta.get("kind") or "memo",
+                       team=meta.get("team"), date=meta.get("date"), title=meta.get("title"))
+        findings, _ = self._analyze([doc], None)
+        f = findings[0]
+        return {**document_dict(f), "score": memo_score(f),
+                "suggestions": suggestions(f, self.index)}
+
+    def _analyze(self, documents: Sequence[Document],
+                 progress: Progress | None) -> tuple[list[DocumentFindings], list[Motive]]:
+        findings: list[DocumentFindings] = []
+        found: list[Motive] = []
+        for lo in range(0, len(documents), CHUNK):
+            for ctx in self._contexts(documents[lo:lo + CHUNK]):
+                findings.append(self._findings(ctx))
+                found.extend(motives(ctx, self.index))
+            if progress is not None:
+                progress(len(findings), len(documents))
+        return findings, found
+
+    def _contexts(self, docs: Sequence[Document]) -> list[DocContext]:
+        """Segment, embed and extract trade-offs for a chunk with one call per model."""
+        sents = self.segmenter.sentences_many([d.text for d in docs])
+        flat = [s.text for ss in sents for s in ss]
+        vecs = self.embedder.encode(flat) if flat else np.zeros((0, self.embedder.dim))
+        raws = [[t for s in ss for t in find_tradeoffs(s.text, s.start)] for ss in sents]
+        sides = _side_matches(raws, self.embedder, self.index)
+        out, at = [], 0
+        for doc, ss, trs in zip(docs, sents, sides, strict=True):
+            out.append(DocContext(doc, ss, vecs[at:at + len(ss)], trs))
+            at += len(ss)
+        return out
+
+    def _findings(self, ctx: DocContext) -> DocumentFindings:
+        tenets = tenet_findings(ctx, self.index)
+        values = value_findings(ctx, self.index, tenets)
+        tradeoffs = tuple(
+            Tradeoff(t.winner, t.loser, (ctx.span_evidence(t.raw.start, t.raw.end),),
+                     t.raw.winner_text, t.raw.loser_text) for t in ctx.tradeoffs)
+        return DocumentFindings(ctx.document, tuple(tenets), tuple(values), tradeoffs)
+
+
+def _side_matches(raws: list[list[RawTradeoff]], embedder: Embedder,
+                  index: FrameworkIndex) -> list[list[SideMatch]]:
+    texts = [side for trs in raws for t in trs for side in (t.winner_text, t.loser_text)]
+    if not texts:
+        return [[] for _ in raws]
+    vecs = embedder.encode(texts)
+    values = index.side_values(vecs)
+    out, at = [], 0
+    for trs in raws:
+        row = []
+        for t in trs:
+            w, lo = at, at + 1
+            row.append(SideMatch(t, vecs[w], vecs[lo], values[w], values[lo]))
+            at += 2
+        out.append(row)
+    return out
+
+
+def _in_period(doc: Document, start: str | None, end: str | None) -> bool:
+    if not start and not end:
+        return True
+    if not doc.date:
+        return False
+    return (not start or doc.date >= start) and (not end or doc.date <= end)
+
+
+def _attach_themes(findings: list[DocumentFindings],
+                   themes: list[dict[str, Any]]) -> list[DocumentFindings]:
+    by_doc: dict[str, list[str]] = {}
+    for theme in themes:
+        for doc_id in theme["documents"]:
+            by_doc.setdefault(doc_id, []).append(theme["theme"])
+    return [dataclasses.replace(f, themes=tuple(by_doc.get(f.document.id, ())))
+            for f in findings]

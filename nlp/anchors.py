@@ -1,0 +1,160 @@
+"""The framework's texts embedded once: value prototypes, tenet texts and tenet sides.
+
+Computed once per framework (the embedder's cache makes re-use across audits free) and used by
+every matcher to map sentences and trade-off sides onto value and tenet ids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.embed import Embedder
+from nlp.records import Framework, Tenet
+from nlp.text import content_stems
+
+# Minimum cosine for a trade-off side to count as being "about" a value.
+SIDE_MIN_SIM = 0.36
+TENET_SIDE_MIN_SIM = 0.2
+_TENET_SIDES = (
+    re.compile(r"when (?P<a>.+?) (?:and|vs\.?|versus) (?P<b>.+?) (?:conflict|collide|clash|pull|are in tension|compete)[^,]*,\s*(?:we (?:choose|pick|favou?r|prefer) )?(?P<w>.+?)(?: wins| comes first| over .+)?[.,]?$", re.I),
+    re.compile(r"(?:we )?(?:choose|prefer|favou?r|pick|value) (?P<w>.+?) (?:over|to|above) (?P<l>.+?)(?: when | because |[.,]|$)", re.I),
+    re.compile(r"^(?P<w>.+?) (?:over|beats|trumps|before|wins over) (?P<l>.+?)(?: when | because |[.,]|$)", re.I),
+)
+
+
+@dataclass(frozen=True)
+class TenetSides:
+    prefer: str
+    over: str | None
+
+
+def tenet_sides(tenet: Tenet) -> TenetSides:
+    """The tenet's preferred and given-up sides, from ``prefer``/``over`` or parsed from the text."""
+    if tenet.prefer and tenet.over:
+        return TenetSides(tenet.prefer, tenet.over)
+    for pattern in _TENET_SIDES:
+        m = pattern.search(tenet.text.strip())
+        if not m:
+            continue
+        groups = m.groupdict()
+        if "a" in groups:
+            a, b, w = groups["a"], groups["b"], groups["w"]
+            winner, loser = (b, a) if content_stems(w) & content_stems(b) else (a, b)
+            return TenetSides(tenet.prefer or winner, tenet.over or loser)
+        return TenetSides(tenet.prefer or groups["w"], tenet.over or groups["l"])
+    return TenetSides(tenet.prefer or tenet.text, tenet.over)
+
+
+class FrameworkIndex:
+    """Embeddings and lexical keys of a framework, built once per (framework, embedder)."""
+
+    def __init__(self, framework: Framework, embedder: Embedder) -> None:
+        self.framework = framework
+        self.value_ids = [v.id for v in framework.values]
+        self.tenet_ids = [t.id for t in framework.tenets]
+        self._embed_values(framework, embedder)
+        self._embed_tenets(framework, embedder)
+
+    def _embed_values(self, fw: Framework, embedder: Embedder) -> None:
+        pos_texts, pos_owner, neg_texts, neg_owner = [], [], [], []
+        behaviour = []
+        for i, v in enumerate(fw.values):
+            for text in (v.name, f"{v.name}: {v.definition}", *v.examples):
+                behaviour.append(text in v.examples or not v.examples and text != v.name)
+                pos_texts.append(text)
+                pos_owner.append(i)
+            for text in v.anti_patterns:
+                neg_texts.append(text)
+                neg_owner.append(i)
+        vecs = embedder.encode(pos_texts + neg_texts)
+        self.pos_vecs, self.neg_vecs = vecs[: len(pos_texts)], vecs[len(pos_texts):]
+        self.pos_owner = np.array(pos_owner, dtype=np.int64)
+        self.behaviour = np.array(behaviour, dtype=bool)
+        self.neg_owner = np.array(neg_owner, dtype=np.int64)
+        self.topic_vecs = embedder.encode([f"{v.name}: {v.definition}" for v in fw.values])
+
+    def _embed_tenets(self, fw: Framework, embedder: Embedder) -> None:
+        self.sides = [tenet_sides(t) for t in fw.tenets]
+        texts = [t.text for t in fw.tenets]
+        prefer = [s.prefer for s in self.sides]
+        over = [s.over or s.prefer for s in self.sides]
+        n = len(texts)
+        vecs = embedder.encode(texts + prefer + over) if n else np.zeros((0, embedder.dim))
+        self.tenet_vecs, self.prefer_vecs, self.over_vecs = vecs[:n], vecs[n:2 * n], vecs[2 * n:]
+        self.has_over = np.array([s.over is not None for s in self.sides], dtype=bool)
+        self.tenet_stems = [content_stems(t.text) for t in fw.tenets]
+        self.prefer_stems = [content_stems(s.prefer) for s in self.sides]
+        self.over_stems = [content_stems(s.over or "") for s in self.sides]
+        self.prefer_value = [self._side_value(t, i, True) for i, t in enumerate(fw.tenets)]
+        self.over_value = [self._side_value(t, i, False) for i, t in enumerate(fw.tenets)]
+
+    def value_similarity(self, vecs: np.ndarray) -> np.ndarray:
+        """(n, n_values): the best cosine of each row to any positive prototype of each value."""
+        sims = vecs @ self.pos_vecs.T if len(vecs) else np.zeros((0, len(self.pos_owner)))
+        return _max_by_owner(sims, self.pos_owner, len(self.value_ids))
+
+    def behaviour_similarity(self, vecs: np.ndarray) -> np.ndarray:
+        """(n, n_values): best cosine to a value's *examples* (behaviours), not its bare name.
+
+        Stance evidence uses behaviours so that merely using a value's word does not count.
+        """
+        sims = vecs @ self.pos_vecs[self.behaviour].T if len(vecs) else np.zeros((0, 0))
+        return _max_by_owner(sims, self.pos_owner[self.behaviour], len(self.value_ids))
+
+    def anti_similarity(self, vecs: np.ndarray) -> np.ndarray:
+        """(n, n_values): the best cosine of each row to any anti-pattern of each value."""
+        if not len(self.neg_owner):
+            return np.full((len(vecs), len(self.value_ids)), -1.0, dtype=np.float32)
+        return _max_by_owner(vecs @ self.neg_vecs.T, self.neg_owner, len(self.value_ids))
+
+    def side_values(self, vecs: np.ndarray) -> list[str | None]:
+        """Map trade-off side embeddings to the value they are about, or None."""
+        if not len(vecs):
+            return []
+        sims = np.maximum(self.value_similarity(vecs), self._tenet_side_sims(vecs))
+        best = sims.argmax(axis=1)
+        return [self.value_ids[b] if sims[i, b] >= SIDE_MIN_SIM else None
+                for i, b in enumerate(best)]
+
+    def _tenet_side_sims(self, vecs: np.ndarray) -> np.ndarray:
+        """Tenet sides vote for the values they were mapped to ("reliability" -> customer-trust)."""
+        out = np.full((len(vecs), len(self.value_ids)), -1.0, dtype=np.float32)
+        for side_vecs, owners in ((self.prefer_vecs, self.prefer_value),
+                                  (self.over_vecs, self.over_value)):
+            for j, vid in enumerate(owners):
+                if vid is not None:
+                    col = self.value_ids.index(vid)
+                    out[:, col] = np.maximum(out[:, col], vecs @ side_vecs[j])
+        return out
+
+    def _side_value(self, tenet: Tenet, i: int, prefer: bool) -> str | None:
+        vec = (self.prefer_vecs if prefer else self.over_vecs)[i: i + 1]
+        if not prefer and not self.has_over[i]:
+            return None
+        sims = self.value_similarity(vec)[0]
+        if prefer and tenet.values:
+            # The tenet operationalizes its listed values; its preferred side is the closest one.
+            linked = [self.value_ids.index(v) for v in tenet.values if v in self.value_ids]
+            return self.value_ids[max(linked, key=lambda j: sims[j])]
+        if not prefer:
+            # The given-up side is usually another stated value, phrased loosely ("feature
+            # velocity" for "Ship to learn"), so a lower bar applies than for free text.
+            winner = self.prefer_value[i]
+            order = [j for j in np.argsort(-sims) if self.value_ids[j] != winner]
+            if order and sims[order[0]] >= TENET_SIDE_MIN_SIM:
+                return self.value_ids[order[0]]
+            return None
+        best = int(sims.argmax())
+        return self.value_ids[best] if sims[best] >= SIDE_MIN_SIM else None
+
+
+def _max_by_owner(sims: np.ndarray, owner: np.ndarray, n_owners: int) -> np.ndarray:
+    out = np.full((sims.shape[0], n_owners), -1.0, dtype=np.float32)
+    for j in range(n_owners):
+        cols = owner == j
+        if cols.any():
+            out[:, j] = sims[:, cols].max(axis=1)
+    return out

@@ -1,0 +1,76 @@
+"""Value conflicts: which pairs of values come into tension, who wins, and which tenet settles it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlp.anchors import FrameworkIndex
+from nlp.records import DocumentFindings, Evidence
+
+
+@dataclass
+class _Pair:
+    docs: dict[str, str] = field(default_factory=dict)  # document id -> winning value id
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def document_conflicts(f: DocumentFindings, index: FrameworkIndex) -> dict[tuple[str, str], tuple[str, Evidence | None]]:
+    """The value pairs in tension in one document and the side that won there."""
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    evidence: dict[tuple[str, str], Evidence | None] = {}
+    for tr in f.tradeoffs:
+        if tr.winner and tr.loser and tr.winner != tr.loser:
+            key = _key(tr.winner, tr.loser)
+            votes[key][tr.winner] += 1
+            evidence.setdefault(key, tr.evidence[0] if tr.evidence else None)
+    for tf in f.tenets:
+        t = index.tenet_ids.index(tf.tenet)
+        pv, ov = index.prefer_value[t], index.over_value[t]
+        if pv and ov and pv != ov:
+            key = _key(pv, ov)
+            votes[key][pv if tf.direction == "follows" else ov] += 2  # a tenet decision is firmer
+            evidence.setdefault(key, tf.evidence[0] if tf.evidence else None)
+    return {k: (c.most_common(1)[0][0], evidence.get(k)) for k, c in votes.items()}
+
+
+def conflict_table(findings: list[DocumentFindings], index: FrameworkIndex) -> list[dict[str, Any]]:
+    """Contract §4 ``conflicts``: most frequent pair first."""
+    pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
+    for f in findings:
+        for key, (winner, ev) in document_conflicts(f, index).items():
+            pairs[key].docs[f.document.id] = winner
+            if ev is not None:
+                pairs[key].evidence.append(ev)
+    rows = [_row(key, pair, index) for key, pair in pairs.items()]
+    return sorted(rows, key=lambda r: (-r["documents"], r["values"]))
+
+
+def settling_tenet(pair: tuple[str, str], index: FrameworkIndex) -> int | None:
+    """Index of the tenet whose preferred and given-up sides are exactly this pair."""
+    for t in range(len(index.tenet_ids)):
+        if {index.prefer_value[t], index.over_value[t]} == set(pair):
+            return t
+    return None
+
+
+def _row(key: tuple[str, str], pair: _Pair, index: FrameworkIndex) -> dict[str, Any]:
+    wins = Counter(pair.docs.values())
+    t = settling_tenet(key, index)
+    against = []
+    if t is not None:
+        loser_side = index.over_value[t]
+        against = sorted(d for d, w in pair.docs.items() if w == loser_side)
+    return {
+        "values": list(key),
+        "documents": len(pair.docs),
+        "resolved_for": {v: wins.get(v, 0) for v in key},
+        "tenet": index.tenet_ids[t] if t is not None else None,
+        "against_tenet_documents": against,
+        "evidence": [e.as_dict() for e in pair.evidence[:5]],
+    }
+
+
+def _key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)

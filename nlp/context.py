@@ -1,0 +1,37 @@
+"""A document prepared for matching: its sentences, their embeddings and its trade-offs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.records import Document, Evidence
+from nlp.segment import Sentence
+from nlp.tradeoffs import RawTradeoff
+
+
+@dataclass(frozen=True)
+class SideMatch:
+    """A trade-off with its side embeddings and the values its sides are about."""
+
+    raw: RawTradeoff
+    winner_vec: np.ndarray
+    loser_vec: np.ndarray
+    winner: str | None
+    loser: str | None
+
+
+@dataclass(frozen=True)
+class DocContext:
+    document: Document
+    sentences: list[Sentence]
+    vecs: np.ndarray
+    tradeoffs: list[SideMatch]
+
+    def evidence(self, i: int) -> Evidence:
+        s = self.sentences[i]
+        return Evidence(self.document.id, s.text, s.start, s.end)
+
+    def span_evidence(self, start: int, end: int) -> Evidence:
+        return Evidence(self.document.id, self.document.text[start:end], start, end)

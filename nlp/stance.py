@@ -1,0 +1,98 @@
+"""Value stance per document: does it uphold or violate each stated value, with evidence?
+
+Three kinds of evidence vote, strongest wins:
+* a sentence that reads like one of the value's examples (upholds) or anti-patterns (violates);
+* a trade-off the value won (upholds) or lost (violates);
+* a tenet finding: following a tenet upholds the value it operationalizes, going against it
+  violates that value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from nlp.anchors import FrameworkIndex
+from nlp.context import DocContext
+from nlp.records import Evidence, TenetFinding, ValueFinding
+
+BEHAVIOUR_SIM = 0.55  # a sentence this close to an example / anti-pattern is evidence
+BEHAVIOUR_MARGIN = 0.05  # ... and must be closer to that side than to the other
+TRADEOFF_WEIGHT = 0.62
+TENET_WEIGHT = {"explicit": 0.66, "implicit": 0.6}
+MIN_SCORE = 0.55
+
+Votes = dict[tuple[str, str], list[tuple[float, Evidence]]]
+
+
+def value_findings(ctx: DocContext, index: FrameworkIndex,
+                   tenets: list[TenetFinding]) -> list[ValueFinding]:
+    """One finding per value with enough evidence, strongest first."""
+    votes: Votes = defaultdict(list)
+    _behaviour_votes(ctx, index, votes)
+    _tradeoff_votes(ctx, votes)
+    _tenet_votes(index, tenets, votes)
+    out = []
+    for vid in index.value_ids:
+        up = _strength(votes.get((vid, "upholds"), []))
+        down = _strength(votes.get((vid, "violates"), []))
+        stance = "upholds" if up >= down else "violates"
+        score = max(up, down)
+        if score < MIN_SCORE:
+            continue
+        evidence = [e for _, e in sorted(votes[(vid, stance)], key=lambda x: -x[0])]
+        out.append(ValueFinding(vid, stance, round(score, 3), tuple(_dedupe(evidence)[:3])))
+    return sorted(out, key=lambda f: -f.score)
+
+
+def _strength(items: list[tuple[float, Evidence]]) -> float:
+    """Best vote plus a small bonus for corroboration, capped at 1."""
+    if not items:
+        return 0.0
+    scores = sorted((s for s, _ in items), reverse=True)
+    return min(1.0, scores[0] + 0.05 * (len(scores) - 1))
+
+
+def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> None:
+    if not len(ctx.vecs):
+        return
+    pos = index.behaviour_similarity(ctx.vecs)
+    neg = index.anti_similarity(ctx.vecs)
+    for i, j in zip(*np.nonzero(np.maximum(pos, neg) >= BEHAVIOUR_SIM), strict=True):
+        p, n = float(pos[i, j]), float(neg[i, j])
+        if abs(p - n) < BEHAVIOUR_MARGIN:
+            continue
+        stance = "upholds" if p > n else "violates"
+        votes[(index.value_ids[j], stance)].append((max(p, n), ctx.evidence(int(i))))
+
+
+def _tradeoff_votes(ctx: DocContext, votes: Votes) -> None:
+    for tr in ctx.tradeoffs:
+        if tr.winner == tr.loser:
+            continue
+        ev = ctx.span_evidence(tr.raw.start, tr.raw.end)
+        if tr.winner:
+            votes[(tr.winner, "upholds")].append((TRADEOFF_WEIGHT, ev))
+        if tr.loser:
+            votes[(tr.loser, "violates")].append((TRADEOFF_WEIGHT, ev))
+
+
+def _tenet_votes(index: FrameworkIndex, tenets: list[TenetFinding], votes: Votes) -> None:
+    for f in tenets:
+        t = index.tenet_ids.index(f.tenet)
+        vid = index.prefer_value[t]
+        if vid is None or not f.evidence:
+            continue
+        stance = "upholds" if f.direction == "follows" else "violates"
+        votes[(vid, stance)].append((TENET_WEIGHT[f.mode], f.evidence[0]))
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for e in evidence:
+        if (e.start, e.end) not in seen:
+            seen.add((e.start, e.end))
+            out.append(e)
+    return out

@@ -1,0 +1,187 @@
+"""Tenet findings per document: explicit citations, implicit applications, and direction.
+
+* explicit  - a sentence names or quotes the tenet (cue word + lexical or semantic match, the
+              tenet id itself, or a quoted span that reproduces the tenet text);
+* implicit  - no citation, but a trade-off in the document pits the tenet's two sides against
+              each other, or a sentence restates the tenet closely;
+* direction - ``against`` when the document's trade-off picks the tenet's given-up side, or the
+              citing sentence sets the tenet aside ("we know the tenet says ..., but ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.anchors import FrameworkIndex
+from nlp.context import DocContext
+from nlp.records import Evidence, TenetFinding
+from nlp.text import containment, content_stems, quoted_spans
+
+CITE_CUE = re.compile(
+    r"\b(?:tenets?|principles?|our rule|rule of thumb|as we say|we say|mantra|playbook|"
+    r"guideline|north star|values? (?:says?|states?)|per our|in line with our|"
+    r"consistent with our|according to our)\b|\(\s*tenet\s*:",
+    re.IGNORECASE,
+)
+SET_ASIDE = re.compile(
+    r"\b(?:but|however|although|though|despite|nevertheless|exception|override|overrode|"
+    r"overriding|waive[ds]?|waiving|set(?:ting)? aside|deviat\w*|depart\w*|against|bend\w*|"
+    r"ignor\w*|not this time|this time|break(?:ing)? (?:with|from)|suspend\w*)\b",
+    re.IGNORECASE,
+)
+VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
+EXPLICIT_SIM = 0.58  # cue present: cosine between sentence and tenet text
+QUOTE_CONTAINMENT = 0.7  # share of a quoted span's stems that come from the tenet text
+RESTATE_SIM = 0.68  # no cue: a sentence this close to the tenet text applies it implicitly
+PAIR_SIM = 0.42  # a trade-off whose sides match the tenet's sides at least this well
+PAIR_MARGIN = 0.03  # forward vs reversed side matching must differ by this much
+
+
+@dataclass(frozen=True)
+class _Hit:
+    sentence: int
+    score: float
+
+
+def tenet_findings(ctx: DocContext, index: FrameworkIndex) -> list[TenetFinding]:
+    """All tenet findings of one document, strongest first."""
+    if not index.tenet_ids or not ctx.sentences:
+        return []
+    sims = ctx.vecs @ index.tenet_vecs.T
+    cites = _citations(ctx, index, sims)
+    out = []
+    for t, tenet_id in enumerate(index.tenet_ids):
+        pairs = _pair_votes(ctx, index, t)
+        if cites[t]:
+            finding = _explicit(ctx, t, tenet_id, cites[t], pairs)
+        else:
+            finding = _implicit(ctx, index, t, tenet_id, sims[:, t], pairs)
+        if finding is not None:
+            out.append(finding)
+    return sorted(out, key=lambda f: -f.score)
+
+
+def _citations(ctx: DocContext, index: FrameworkIndex, sims: np.ndarray) -> list[list[_Hit]]:
+    """Sentences that cite each tenet; a sentence cites only its best-matching tenet(s)."""
+    hits: list[list[_Hit]] = [[] for _ in index.tenet_ids]
+    for i, sent in enumerate(ctx.sentences):
+        scores = [_cite_score(sent.text, index, t, float(sims[i, t]))
+                  for t in range(len(index.tenet_ids))]
+        best = max(scores)
+        if best <= 0:
+            continue
+        for t, score in enumerate(scores):
+            if score >= best - 0.02:
+                hits[t].append(_Hit(i, score))
+    return hits
+
+
+def _cite_score(text: str, index: FrameworkIndex, t: int, sim: float) -> float:
+    """How clearly ``text`` cites tenet ``t`` (0 = not a citation)."""
+    lowered = text.lower()
+    if index.tenet_ids[t] in lowered:
+        return 1.0
+    stems = content_stems(text)
+    for quote in quoted_spans(text):
+        q = content_stems(quote)
+        if len(q) >= 2 and containment(q, index.tenet_stems[t]) >= QUOTE_CONTAINMENT:
+            return 0.9 + 0.1 * containment(index.tenet_stems[t], q)
+    if not CITE_CUE.search(text):
+        return 0.0
+    sides = index.prefer_stems[t], index.over_stems[t]
+    both_sides = all(s and containment(s, stems) >= 0.5 for s in sides)
+    # "our tenet says reliability wins": naming the preferred side with a verdict is a citation.
+    verdict = bool(sides[0]) and containment(sides[0], stems) >= 0.5 and bool(VERDICT.search(text))
+    lexical = containment(index.tenet_stems[t], stems)
+    if both_sides or verdict or lexical >= 0.5 or sim >= EXPLICIT_SIM:
+        return max(sim, 0.6 + 0.4 * lexical, 0.8 if both_sides else 0.0, 0.7 if verdict else 0.0)
+    return 0.0
+
+
+def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[int, float, str]]:
+    """Trade-offs that pit this tenet's sides against each other: (tradeoff idx, score, dir)."""
+    if not index.has_over[t]:
+        return []
+    out = []
+    p, o = index.prefer_vecs[t], index.over_vecs[t]
+    pv, ov = index.prefer_value[t], index.over_value[t]
+    for k, tr in enumerate(ctx.tradeoffs):
+        forward = (float(tr.winner_vec @ p) + float(tr.loser_vec @ o)) / 2
+        reverse = (float(tr.winner_vec @ o) + float(tr.loser_vec @ p)) / 2
+        # A side mapped to the tenet's values counts as a strong match of that side.
+        if pv and ov:
+            if tr.winner == pv and tr.loser in (ov, None) or tr.loser == ov and tr.winner == pv:
+                forward = max(forward, PAIR_SIM + 0.05)
+            if tr.winner == ov and tr.loser in (pv, None) or tr.loser == pv and tr.winner == ov:
+                reverse = max(reverse, PAIR_SIM + 0.05)
+        best = max(forward, reverse)
+        if best >= PAIR_SIM and abs(forward - reverse) >= PAIR_MARGIN:
+            out.append((k, best, "follows" if forward > reverse else "against"))
+    return out
+
+
+def _explicit(ctx: DocContext, t: int, tenet_id: str, hits: list[_Hit],
+              pairs: list[tuple[int, float, str]]) -> TenetFinding:
+    evidence = [ctx.evidence(h.sentence) for h in hits[:3]]
+    direction = _direction(ctx, hits, pairs)
+    evidence += _pair_evidence(ctx, pairs, evidence)
+    score = max(h.score for h in hits)
+    return TenetFinding(tenet_id, "explicit", direction, round(min(score, 1.0), 3),
+                        tuple(evidence))
+
+
+def _implicit(ctx: DocContext, index: FrameworkIndex, t: int, tenet_id: str,
+              sims: np.ndarray, pairs: list[tuple[int, float, str]]) -> TenetFinding | None:
+    best = int(sims.argmax())
+    restated = float(sims[best]) >= RESTATE_SIM
+    if not pairs and not restated:
+        return None
+    hits = [_Hit(best, float(sims[best]))] if restated else []
+    direction = _direction(ctx, hits, pairs)
+    evidence = [ctx.evidence(best)] if restated else []
+    evidence += _pair_evidence(ctx, pairs, evidence)
+    score = max([float(sims[best]) if restated else 0.0] + [s for _, s, _ in pairs])
+    return TenetFinding(tenet_id, "implicit", direction, round(score, 3), tuple(evidence))
+
+
+def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> str:
+    """Trade-off votes decide; without them, a citing sentence that sets the tenet aside."""
+    if pairs:
+        against = sum(s for _, s, d in pairs if d == "against")
+        follows = sum(s for _, s, d in pairs if d == "follows")
+        return "against" if against > follows else "follows"
+    for h in hits:
+        window = [ctx.sentences[h.sentence].text]
+        if h.sentence + 1 < len(ctx.sentences):
+            window.append(ctx.sentences[h.sentence + 1].text)
+        if SET_ASIDE.search(window[0]) and _cited_then_contrasted(window[0]):
+            return "against"
+    return "follows"
+
+
+def _cited_then_contrasted(text: str) -> bool:
+    """'Our tenet says X, but we ...' or 'Despite our tenet ...' (not 'X, but the tenet says ...')."""
+    cue = CITE_CUE.search(text)
+    contrast = SET_ASIDE.search(text)
+    if not cue or not contrast:
+        return False
+    word = contrast.group(0).lower()
+    if word in ("despite", "against", "exception", "override", "overrode", "overriding") or \
+            word.startswith(("waiv", "deviat", "depart", "ignor", "set", "suspend", "break", "bend")):
+        return True
+    return contrast.start() > cue.start()
+
+
+def _pair_evidence(ctx: DocContext, pairs: list[tuple[int, float, str]],
+                   have: list[Evidence]) -> list[Evidence]:
+    seen = {(e.start, e.end) for e in have}
+    out = []
+    for k, _, _ in pairs[:2]:
+        raw = ctx.tradeoffs[k].raw
+        if (raw.start, raw.end) not in seen:
+            seen.add((raw.start, raw.end))
+            out.append(ctx.span_evidence(raw.start, raw.end))
+    return out

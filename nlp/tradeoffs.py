@@ -1,0 +1,72 @@
+"""Find trade-off sentences ("we chose X over Y", "even though it delays Y", "at the expense of Y").
+
+The extractor is lexical and returns the two sides as text; mapping sides to value ids is done
+later with embeddings (see ``nlp.anchors``), so the patterns stay independent of any framework.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLAUSE_END = r"(?=[,;:.!?()\u2014]|\s+-\s|\s+(?:because|since|so that|so|and then|which|while|but|until|unless|for now|this quarter|for the)\b|$)"
+_SIDE = r"(?P<{name}>[^,;:.!?()\u2014]{{3,90}}?)"
+_CHOICE = (r"(?:choose|chose|chosen|choosing|prioriti[sz]e[sd]?|prioriti[sz]ing|favou?r(?:ed|ing|s)?|"
+           r"prefer(?:red|ring|s)?|pick(?:ed|ing|s)?|put(?:ting|s)?|plac(?:e|ed|ing)|value[sd]?|valuing|"
+           r"optimi[sz](?:e|ed|ing) for|went with|go with|going with|side[sd]? with|weight(?:ed|ing)?)")
+
+
+def _side(name: str) -> str:
+    return _SIDE.format(name=name)
+
+
+# Each pattern names the winning side ``w`` and the losing side ``l``.
+PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
+    rf"\b{_CHOICE}\s+{_side('w')}\s+(?:over|above|ahead of|before)\s+{_side('l')}{_CLAUSE_END}",
+    rf"{_side('w')}\s+(?:wins?|won|winning|takes? priority|took priority|takes? precedence|took precedence|trumps?|trumped|beats?|comes? first|came first)\s+(?:over|against|before)?\s*{_side('l')}{_CLAUSE_END}",
+    rf"\b{_side('w')}\s+(?:rather than|instead of|in place of)\s+{_side('l')}{_CLAUSE_END}",
+    rf"^\s*(?:so\s+|and\s+)?(?:rather than|instead of)\s+{_side('l')},\s*{_side('w')}{_CLAUSE_END}",
+    rf"{_side('w')}\s*,?\s+(?:at the (?:expense|cost) of|to the detriment of|sacrificing)\s+{_side('l')}{_CLAUSE_END}",
+    rf"{_side('w')}\s*,?\s+even (?:though|if|when|as)\s+(?:it|this|that|doing so|the change)?\s*(?:will\s+|would\s+|may\s+|might\s+)?(?P<l>(?:delay|cost|hurt|slow|push|sacrific|reduc|miss|mean|cut|break|lower|hit|drop|frustrat|annoy|upset|lose|lost)\w*\s+[^,;:.!?()]{{3,80}}?){_CLAUSE_END}",
+    rf"\b(?:accept(?:ed|ing|s)?|trad(?:e|ed|ing)|sacrific(?:e|ed|ing)|giv(?:e|ing) up|gave up|giving away)\s+{_side('l')}\s+(?:for|in exchange for|in return for|to get|to protect|to keep|to preserve|to buy)\s+{_side('w')}{_CLAUSE_END}",
+    rf"{_side('l')}\s+(?:takes?|took|will take|has to take)\s+a back\s?seat to\s+{_side('w')}{_CLAUSE_END}",
+    rf"{_side('l')}\s+(?:gives?|gave) way to\s+{_side('w')}{_CLAUSE_END}",
+))
+
+_LEAD = re.compile(r"^(?:(?:so|and|but|thus|therefore|here|again|today|now|ultimately|in short|"
+                   r"we|i|they|the team|this memo|this decision|this|it)\s+)+", re.IGNORECASE)
+_NOISE = re.compile(r"\b(?:the (?:weekend|years?|months?|weeks?|past|holidays?)|time|night|"
+                    r"email|slack|phone|the phone)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RawTradeoff:
+    """A trade-off found in one sentence: side texts and the sentence's offsets."""
+
+    winner_text: str
+    loser_text: str
+    start: int
+    end: int
+
+
+def _tidy(side: str) -> str:
+    side = _LEAD.sub("", side.strip(" \t\"'*`_"))
+    return " ".join(side.split()[-10:])
+
+
+def find_tradeoffs(sentence: str, start: int = 0) -> list[RawTradeoff]:
+    """Trade-offs stated in one sentence (at most one per pattern), offsets shifted by ``start``."""
+    found: list[RawTradeoff] = []
+    seen: set[tuple[str, str]] = set()
+    for pattern in PATTERNS:
+        m = pattern.search(sentence)
+        if not m:
+            continue
+        winner, loser = _tidy(m.group("w")), _tidy(m.group("l"))
+        if len(winner) < 3 or len(loser) < 3 or _NOISE.fullmatch(loser):
+            continue
+        if (winner.lower(), loser.lower()) in seen:
+            continue
+        seen.add((winner.lower(), loser.lower()))
+        found.append(RawTradeoff(winner, loser, start, start + len(sentence)))
+    return found

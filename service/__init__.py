@@ -1,0 +1,1 @@
+"""saydo's edges: the HTTP service and the command line, both clients of ``nlp``."""
