@@ -92,7 +92,7 @@ def extract_text(filename: str, data: bytes, limits: Limits = Limits()) -> Extra
             "too_large", f"file is {len(data):,} bytes; the limit is {limits.max_bytes:,}"
         )
     if suffix in TEXT_SUFFIXES:
-        text, properties = decode_text(data), {}
+        text, properties = decode_text(data), dict[str, str]()
     else:
         fmt = suffix.lstrip(".")
         if fmt == "docx":
@@ -126,7 +126,9 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]"
+)  # ESC (\x1b) is common: pasted terminal colours
 
 
 def decode_text(data: bytes) -> str:
@@ -416,7 +418,10 @@ def _lookup_row(rows: Mapping[str, dict[str, str]], rel: Path) -> dict[str, str]
 
 
 def _walk(root: Path) -> list[Path]:
-    """Return every non-hidden file under ``root`` relative to it, sorted; symlinked dirs skipped."""
+    """Return the non-hidden files under ``root``, relative to it and sorted.
+
+    Symlinked folders are not followed, so a link cannot pull in a tree outside ``root``.
+    """
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]

@@ -20,6 +20,7 @@ import atexit
 import io
 import json
 import logging
+import math
 import os
 import re
 import resource
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,9 @@ class _Child:
     def request(self, header: dict[str, Any], data: bytes, deadline: float) -> dict[str, Any]:
         """Send one request and return the decoded answer.
 
-        Raises ``TimeoutError`` when ``deadline`` (a ``time.monotonic()`` value) passes and
-        ``EOFError`` when the child dies before answering.
+        Raises ``ConnectionError`` when the child was already gone before the request,
+        ``TimeoutError`` when ``deadline`` (a ``time.monotonic()`` value) passes and ``EOFError``
+        when the child dies while working on the request.
         """
         assert self.proc.stdin is not None
         self.tasks += 1
@@ -91,9 +93,12 @@ class _Child:
             self.proc.stdin.write(line)
             self.proc.stdin.write(data)
             self.proc.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            raise EOFError("sandbox process is gone") from exc
-        answer = json.loads(self._read_line(deadline))
+        except OSError as exc:  # BrokenPipeError: nobody is reading
+            raise ConnectionError("sandbox process is gone") from exc
+        try:
+            answer = json.loads(self._read_line(deadline))
+        except ValueError as exc:
+            raise EOFError("sandbox answered garbage") from exc
         if not isinstance(answer, dict):
             raise EOFError("sandbox answered garbage")
         self.fatal = bool(answer.get("fatal"))
@@ -174,18 +179,21 @@ class SandboxPool:
             child = self._acquire()
             try:
                 answer = child.request(header, data, deadline)
+            except ConnectionError:
+                child.kill()
+                if attempt == 0:
+                    continue  # an idle child died on its own (say, the OOM killer): use a new one
+                raise DocumentError(
+                    "unreadable", "the extraction sandbox failed to start"
+                ) from None
             except TimeoutError:
                 child.kill()
-                raise DocumentError(
-                    "unreadable",
-                    f"{fmt.upper()} text extraction exceeded {limits.wall_seconds:g} s",
-                ) from None
+                message = f"{fmt.upper()} text extraction exceeded {limits.wall_seconds:g} s"
+                raise DocumentError("unreadable", message) from None
             except EOFError:
-                code = child.proc.poll()
                 child.kill()
-                if attempt == 0 and child.tasks > 1 and code is not None and code >= 0:
-                    continue  # an idle child died for reasons of its own: retry on a fresh one
-                raise DocumentError("unreadable", _death_message(fmt, child.proc.returncode, limits))
+                message = _death_message(fmt, child.proc.returncode, limits)
+                raise DocumentError("unreadable", message) from None
             self._release(child)
             return answer
         raise AssertionError("unreachable")
@@ -201,7 +209,11 @@ class SandboxPool:
 
     def _release(self, child: _Child) -> None:
         with self._lock:
-            if child.alive() and child.tasks < _MAX_TASKS_PER_CHILD and len(self._idle) < self.max_idle:
+            if (
+                child.alive()
+                and child.tasks < _MAX_TASKS_PER_CHILD
+                and len(self._idle) < self.max_idle
+            ):
                 self._idle.append(child)
                 return
         child.kill()
@@ -219,7 +231,9 @@ def _death_message(fmt: str, returncode: int | None, limits: SandboxLimits) -> s
     if returncode == -signal.SIGXCPU:
         return f"{fmt.upper()} text extraction exceeded {limits.cpu_seconds} s of CPU time"
     if returncode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT):
-        return f"{fmt.upper()} text extraction crashed (signal {-returncode}); file is likely broken"
+        return (
+            f"{fmt.upper()} text extraction crashed (signal {-returncode}); file is likely broken"
+        )
     return f"{fmt.upper()} text extraction failed (exit code {returncode})"
 
 
@@ -295,11 +309,9 @@ def _extract_pdf(data: bytes, limits: dict[str, int]) -> tuple[str, dict[str, st
             text = page.extract_text() or ""
             total += len(text)
             if total > limits["max_chars"]:
-                raise _Refusal(
-                    "too_large", f"PDF text exceeds {limits['max_chars']:,} characters"
-                )
+                raise _Refusal("too_large", f"PDF text exceeds {limits['max_chars']:,} characters")
             texts.append(text)
-        meta = reader.metadata or {}
+        meta: Mapping[str, Any] = reader.metadata or {}
     except FileNotDecryptedError:
         raise _Refusal("unreadable", "PDF is encrypted and needs a password") from None
     except PdfReadError as exc:
@@ -365,12 +377,14 @@ def _apply_limits(header: dict[str, Any]) -> None:
     process's whole life, so the cap is set relative to the CPU already used.
     """
     memory = int(header["memory_mb"]) * 1024 * 1024
-    _, hard_as = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, hard_as))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = int(usage.ru_utime + usage.ru_stime) + 1
-    _, hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)
-    resource.setrlimit(resource.RLIMIT_CPU, (used + int(header["cpu_seconds"]), hard_cpu))
+    cpu = math.ceil(usage.ru_utime + usage.ru_stime) + int(header["cpu_seconds"])
+    for which, soft in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu)):
+        _, hard = resource.getrlimit(which)
+        # A soft limit above the hard one is refused; the hard one (a container's, say) rules.
+        resource.setrlimit(
+            which, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+        )
 
 
 def _handle(header: dict[str, Any], data: bytes) -> dict[str, Any]:
@@ -392,7 +406,11 @@ def _handle(header: dict[str, Any], data: bytes) -> dict[str, Any]:
         return {"ok": False, "status": "unreadable", "message": f"{fmt.upper()} nests too deeply"}
     except Exception as exc:  # any parser failure on hostile input means "unreadable"
         detail = f"{type(exc).__name__}: {exc}"[:300]
-        return {"ok": False, "status": "unreadable", "message": f"{fmt.upper()} is broken: {detail}"}
+        return {
+            "ok": False,
+            "status": "unreadable",
+            "message": f"{fmt.upper()} is broken: {detail}",
+        }
     return {"ok": True, "text": text, "properties": props}
 
 

@@ -1,0 +1,316 @@
+"""Guess a document's kind (memo, promotion, postmortem, other) from its title and opening.
+
+A rule-based scorer: general cue phrases of each genre (section headings such as "Root cause" or
+"Consequences", phrases such as "operates at the level of") add weight to a kind; the best kind
+wins when it clears a floor, else ``other``. Rules rather than a model because the genres have
+strong, stable conventions and the result must be explainable. Only the opening of a document is
+read: genre shows in the first sections, and long appendices add noise.
+
+Evaluate on folders whose kind is known::
+
+    python -m nlp.kinds --eval /work/shared/data/realworld
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+OPENING_CHARS = 8000
+MIN_SCORE = 3.0
+HEADING_WEIGHT = 2.0  # a cue that is a section heading says more than one in passing
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A regular expression that, found in the opening, adds ``weight`` to ``kind``."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    weight: float
+    heading_only: bool = False
+
+
+# Patterns run on lower-cased text. Keep them general: genre conventions, not organisation words.
+# Each group: (kind, weight, heading_only, patterns). Heading-only patterns must start a heading.
+_CUE_TABLE: tuple[tuple[str, float, bool, tuple[str, ...]], ...] = (
+    # Incident reviews.
+    ("postmortem", 4, False, (
+        r"\bpost[- ]?mortem\b",
+        r"\bincident (?:review|report|analysis)\b",
+        r"\broot[- ]cause analysis\b",
+        r"\brca\b",
+    )),
+    ("postmortem", 2, False, (
+        r"\broot causes?\b",
+        r"\boutage\b",
+        r"\btime to (?:repair|resolve|detect)\b",
+        r"\bcustomer impact\b",
+        r"\bincident (?:declared|started|commander|response)\b",
+        r"\bdowntime\b",
+        r"\bwas (?:detected|mitigated|resolved) (?:at|by|on)\b",
+    )),
+    ("postmortem", 1, False, (
+        r"\bincident\b",
+        r"\bdegraded\b",
+        r"\bon-?call\b",
+        r"\bpaged\b",
+        r"\brolled back\b",
+        r"\ball times\b",
+        r"\bcompromised?\b",
+        r"\battack(?:er)?s?\b",
+    )),
+    ("postmortem", 3, True, (
+        r"^timeline\b",
+        r"^action items?\b",
+        r"^lessons learn(?:ed|t)\b",
+        r"^contributing factors?\b",
+        r"^root cause",
+        r"^what went (?:well|wrong|poorly)\b",
+        r"^where we got lucky\b",
+        r"^(?:resolution|recovery|remediation|detection)\b",
+        r"^(?:corrective|preventa?t?ive)\b",
+        r"^(?:customer )?impact\b",
+        r"^key events\b",
+        r"^(?:issue )?summary of (?:the )?incident\b",
+        r"^trigger\b",
+        r"^follow[- ]?ups?\b",
+    )),
+    # Promotion and performance write-ups (and the process documents around them).
+    ("promotion", 4, False, (
+        r"\bpromotion (?:packet|document|case|doc|proposal|nomination)\b",
+        r"\brecommend(?:ed|ing)? (?:\w+ )?for promotion\b",
+        r"\bperformance (?:review|evaluation|appraisal)s?\b",
+        r"\boperates? at the (?:\w+ )?level\b",
+        r"\bis ready for (?:the next level|promotion|senior|staff)\b",
+        r"\bcareer (?:ladder|path|framework|development|check-?in)s?\b",
+        r"\bself[- ](?:review|assessment)\b",
+    )),
+    ("promotion", 2, False, (
+        r"\bpromot(?:ion|ions|ed|e)\b",
+        r"\bnext level\b",
+        r"\bcalibrat(?:ion|e)\b",
+        r"\bcompetenc(?:y|ies)\b",
+        r"\btalent assessment\b",
+        r"\bperformance (?:plan|management|rating)\b",
+        r"\bgrowth areas?\b",
+        r"\b(?:senior|staff|principal|intermediate) (?:engineer|role|level)\b",
+        r"\bmid-?year\b",
+        r"\bend[- ]of[- ]year\b",
+        r"\bsupervisor\b",
+        r"\bdirect reports?\b",
+    )),
+    ("promotion", 1, False, (
+        r"\bcareer\b",
+        r"\bmanager\b",
+        r"\b1[:-]1s?\b",
+        r"\bone[- ]on[- ]one\b",
+        r"\bstrengths\b",
+        r"\bfeedback\b",
+        r"\bemployee\b",
+        r"\bjob (?:family|level|grade)\b",
+    )),
+    ("promotion", 3, True, (
+        r"^strengths\b",
+        r"^(?:areas for|opportunities for) (?:growth|improvement)\b",
+        r"^promotion\b",
+        r"^(?:self[- ])?(?:assessment|review)\b",
+        r"^accomplishments\b",
+    )),
+    # Decision memos, ADRs, RFCs, PEPs, KEPs.
+    ("memo", 4, False, (
+        r"\bstatus:\s*(?:accepted|proposed|rejected|superseded|deprecated|draft|final)\b",
+        r"\bstatus:\s*implementable\b",
+        r"\b(?:architecture )?decision record\b",
+        r"\b(?:adr|rfc|pep|kep)\b",
+        r"\bdecision (?:memo|outcome|drivers|maker)\b",
+        r"\b(?:considered|options) (?:options|considered)\b",
+    )),
+    ("memo", 2, False, (
+        r"\bproposal\b",
+        r"\bwe (?:will|decided|propose|chose|recommend)\b",
+        r"\balternatives?\b",
+        r"\btrade-?offs?\b",
+        r"\bproposed\b",
+        r"\bnon-?goals\b",
+        r"\brationale\b",
+        r"\bbackwards? compatibility\b",
+        r"\bdrawbacks\b",
+    )),
+    ("memo", 1, False, (
+        r"\bdecision\b",
+        r"\bpropose\b",
+        r"\boption\b",
+        r"\bpros\b",
+        r"\bcons\b",
+        r"\bspecification\b",
+        r"\bmotivation\b",
+        r"\bimplementation\b",
+        r"\brecommendation\b",
+    )),
+    ("memo", 3, True, (
+        r"^context\b",
+        r"^decisions?\b",
+        r"^consequences\b",
+        r"^status\b",
+        r"^alternatives?\b",
+        r"^(?:considered|rejected) (?:options|alternatives|ideas)\b",
+        r"^proposals?\b",
+        r"^motivation\b",
+        r"^goals\b",
+        r"^non-?goals\b",
+        r"^problem(?: statement)?\b",
+        r"^(?:abstract|rationale|specification)\b",
+        r"^design(?: details)?\b",
+        r"^drawbacks\b",
+        r"^open (?:questions|issues)\b",
+        r"^pros and cons\b",
+        r"^options\b",
+        r"^recommendation\b",
+    )),
+)  # fmt: skip
+
+CUES: tuple[Cue, ...] = tuple(
+    Cue(kind, re.compile(pattern), weight, heading_only)
+    for kind, weight, heading_only, patterns in _CUE_TABLE
+    for pattern in patterns
+)
+
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+_RST_HEADING_RE = re.compile(r"^(\S[^\n]{0,100})\n([=\-~^\"'`*+#])\2{2,}\s*$", re.M)
+_BOLD_HEADING_RE = re.compile(r"^\s*(?:[-*]\s+)?\*\*([^*\n]{2,80})\*\*:?\s*:?\s*$", re.M)
+_HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+_LIST_LABEL_RE = re.compile(r"^\s*[-*]\s+\*\*([^*\n]{2,60})\*\*", re.M)
+
+
+def headings(text: str) -> list[str]:
+    """Return the section headings of ``text`` (Markdown, reStructuredText, bold lines, HTML),
+    lower-cased, stripped of numbering and punctuation."""
+    found: list[str] = []
+    for regex in (
+        _MD_HEADING_RE,
+        _RST_HEADING_RE,
+        _BOLD_HEADING_RE,
+        _HTML_HEADING_RE,
+        _LIST_LABEL_RE,
+    ):
+        found.extend(m.group(1) for m in regex.finditer(text))
+    return [_plain_heading(h) for h in found]
+
+
+def _plain_heading(heading: str) -> str:
+    heading = re.sub(r"<[^>]+>|[*_`\[\]]", "", heading.lower())
+    return re.sub(r"^[\d.\s)\-:]+", "", heading).strip(" :.")
+
+
+def kind_scores(text: str, title: str | None = None) -> dict[str, float]:
+    """Return the cue score of each kind for a document's opening (higher = more likely)."""
+    opening = text[:OPENING_CHARS]
+    body = f"{title or ''}\n{opening}".lower()
+    heads = headings(opening) + ([_plain_heading(title)] if title else [])
+    scores: dict[str, float] = {"memo": 0.0, "promotion": 0.0, "postmortem": 0.0}
+    for cue in CUES:
+        if cue.heading_only:
+            if any(cue.pattern.search(h) for h in heads):
+                scores[cue.kind] += cue.weight * HEADING_WEIGHT / 2
+        elif cue.pattern.search(body):
+            scores[cue.kind] += cue.weight
+            if title and cue.pattern.search(title.lower()):
+                scores[cue.kind] += cue.weight  # a title names the genre more reliably
+    return scores
+
+
+def infer_kind(text: str, title: str | None = None) -> str:
+    """Return ``memo``, ``promotion``, ``postmortem`` or ``other`` for a document.
+
+    >>> infer_kind("# Outage on May 3\\n## Timeline\\n...\\n## Root cause\\n...")
+    'postmortem'
+    """
+    scores = kind_scores(text, title)
+    kind, best = max(scores.items(), key=lambda item: item[1])
+    return kind if best >= MIN_SCORE else "other"
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation on folders of known kind
+# --------------------------------------------------------------------------------------------
+
+FOLDER_KINDS = {"decisions": "memo", "postmortems": "postmortem", "promotions": "promotion"}
+LABELS = ("memo", "promotion", "postmortem", "other")
+
+
+def _labelled_files(root: Path) -> Iterable[tuple[str, Path]]:
+    for folder in FOLDER_KINDS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and not path.name.startswith((".", "_")):
+                yield folder, path
+
+
+def evaluate(root: Path) -> dict[str, Counter[tuple[str, str]]]:
+    """Return, per folder, a counter of ``(expected, predicted)`` pairs over its files.
+
+    Files go through front matter removal as ingestion does, so the front matter title counts.
+    """
+    from nlp.ingest import decode_text, parse_front_matter  # here: ingest imports this module
+
+    results: dict[str, Counter[tuple[str, str]]] = {f: Counter() for f in FOLDER_KINDS}
+    for folder, path in _labelled_files(root):
+        meta, body, _ = parse_front_matter(decode_text(path.read_bytes()).replace("\r\n", "\n"))
+        predicted = infer_kind(body, meta.get("title"))
+        results[folder][(FOLDER_KINDS[folder], predicted)] += 1
+    return results
+
+
+def _report(results: dict[str, Counter[tuple[str, str]]]) -> str:
+    lines: list[str] = []
+    total = Counter[tuple[str, str]]()
+    for folder, pairs in results.items():
+        n = sum(pairs.values())
+        right = sum(c for (e, p), c in pairs.items() if e == p)
+        lines.append(f"{folder:<12} {right:>4}/{n:<4} accuracy {right / max(n, 1):.3f}")
+        total.update(pairs)
+    n = sum(total.values())
+    right = sum(c for (e, p), c in total.items() if e == p)
+    lines.append(f"{'all':<12} {right:>4}/{n:<4} accuracy {right / max(n, 1):.3f}")
+    lines.append("")
+    lines.append("expected \\ predicted " + " ".join(f"{k:>10}" for k in LABELS))
+    for expected in LABELS[:3]:
+        row = " ".join(f"{total[(expected, p)]:>10}" for p in LABELS)
+        lines.append(f"{expected:<20} {row}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--eval",
+        type=Path,
+        required=True,
+        metavar="ROOT",
+        help="folder with decisions/, postmortems/, promotions/ subfolders",
+    )
+    parser.add_argument("--misses", action="store_true", help="list misclassified files")
+    args = parser.parse_args(argv)
+    print(_report(evaluate(args.eval)))
+    if args.misses:
+        _print_misses(args.eval)
+
+
+def _print_misses(root: Path) -> None:
+    from nlp.ingest import decode_text, parse_front_matter
+
+    for folder, path in _labelled_files(root):
+        meta, body, _ = parse_front_matter(decode_text(path.read_bytes()).replace("\r\n", "\n"))
+        scores = kind_scores(body, meta.get("title"))
+        predicted = infer_kind(body, meta.get("title"))
+        if predicted != FOLDER_KINDS[folder]:
+            shown = " ".join(f"{k}={v:g}" for k, v in scores.items())
+            print(f"{predicted:<10} {shown}  {path.relative_to(root)}")
+
+
+if __name__ == "__main__":
+    main()

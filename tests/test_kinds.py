@@ -1,0 +1,118 @@
+"""Tests for nlp.kinds: rule-based kind inference on short hand-written samples."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.kinds import headings, infer_kind, kind_scores
+
+POSTMORTEM = """# Checkout outage, 3 May
+
+## Summary
+Payments failed for 40 minutes after a config push.
+
+## Timeline
+- 10:02 alert fired, on-call paged
+- 10:40 config rolled back
+
+## Root cause
+A missing feature flag default.
+
+## Action items
+- Add a config linter
+"""
+
+PROMOTION = """# Promotion packet: Dana Li, Senior Engineer
+
+Dana operates at the senior level and is ready for the next level.
+
+## Strengths
+Leads cross-team projects; mentors two engineers.
+
+## Areas for growth
+Writing things down earlier.
+"""
+
+ADR = """# ADR 12: Use a queue for exports
+
+Status: accepted
+
+## Context
+Exports time out for large workspaces.
+
+## Decision
+We will move exports to a background queue.
+
+## Consequences
+Exports become asynchronous.
+"""
+
+RFC = """Request for comments: pricing page redesign
+
+Problem statement
+=================
+
+Visitors cannot tell plans apart.
+
+Options considered
+------------------
+
+1. Keep the page. 2. A comparison table. We propose the table; the alternative costs more.
+"""
+
+SELF_REVIEW = """Self-review, H1
+
+This half I shipped the importer and took on the on-boarding of two new hires.
+My manager and I agreed my growth areas are estimation and delegation.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (POSTMORTEM, "postmortem"),
+        (PROMOTION, "promotion"),
+        (ADR, "memo"),
+        (RFC, "memo"),
+        (SELF_REVIEW, "promotion"),
+        ("Groceries: milk, eggs, bread.", "other"),
+        ("", "other"),
+        ("Team lunch is on Friday at noon. Bring a friend.", "other"),
+    ],
+)
+def test_kinds_infer_kind_on_short_samples(text: str, kind: str) -> None:
+    assert infer_kind(text) == kind
+
+
+def test_kinds_title_tips_a_sparse_text() -> None:
+    text = "We lost writes for ten minutes. More below."
+    assert infer_kind(text) == "other"
+    assert infer_kind(text, title="Postmortem: lost writes") == "postmortem"
+
+
+def test_kinds_only_the_opening_counts() -> None:
+    late_cues = "Plain words. " * 1000 + "\n## Timeline\n## Root cause\n## Action items\n"
+    assert infer_kind(late_cues) == "other"
+
+
+def test_kinds_headings_from_markdown_rst_bold_and_html() -> None:
+    text = (
+        "## 2. Root Cause ##\n"
+        "Decision\n========\n"
+        "**Action items:**\n"
+        "- **Time to repair**: 1h\n"
+        "<h2>Lessons <em>learned</em></h2>\n"
+    )
+    assert headings(text) == [
+        "root cause",
+        "decision",
+        "action items",
+        "lessons learned",
+        "time to repair",
+    ]
+
+
+def test_kinds_scores_cover_the_three_kinds() -> None:
+    scores = kind_scores(ADR)
+    assert set(scores) == {"memo", "promotion", "postmortem"}
+    assert scores["memo"] > scores["postmortem"] > -1
