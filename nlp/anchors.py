@@ -19,9 +19,18 @@ from nlp.text import content_stems
 SIDE_MIN_SIM = 0.36
 TENET_SIDE_MIN_SIM = 0.2
 _TENET_SIDES = (
-    re.compile(r"when (?P<a>.+?) (?:and|vs\.?|versus) (?P<b>.+?) (?:conflict|collide|clash|pull|are in tension|compete)[^,]*,\s*(?:we (?:choose|pick|favou?r|prefer) )?(?P<w>.+?)(?: wins| comes first| over .+)?[.,]?$", re.I),
-    re.compile(r"(?:we )?(?:choose|prefer|favou?r|pick|value) (?P<w>.+?) (?:over|to|above) (?P<l>.+?)(?: when | because |[.,]|$)", re.I),
-    re.compile(r"^(?P<w>.+?) (?:over|beats|trumps|before|wins over) (?P<l>.+?)(?: when | because |[.,]|$)", re.I),
+    re.compile(
+        r"when (?P<a>.+?) (?:and|vs\.?|versus) (?P<b>.+?) (?:conflict|collide|clash|pull|are in tension|compete)[^,]*,\s*(?:we (?:choose|pick|favou?r|prefer) )?(?P<w>.+?)(?: wins| comes first| over .+)?[.,]?$",
+        re.I,
+    ),
+    re.compile(
+        r"(?:we )?(?:choose|prefer|favou?r|pick|value) (?P<w>.+?) (?:over|to|above) (?P<l>.+?)(?: when | because |[.,]|$)",
+        re.I,
+    ),
+    re.compile(
+        r"^(?P<w>.+?) (?:over|beats|trumps|before|wins over) (?P<l>.+?)(?: when | because |[.,]|$)",
+        re.I,
+    ),
 )
 
 
@@ -70,7 +79,7 @@ class FrameworkIndex:
                 neg_texts.append(text)
                 neg_owner.append(i)
         vecs = embedder.encode(pos_texts + neg_texts)
-        self.pos_vecs, self.neg_vecs = vecs[: len(pos_texts)], vecs[len(pos_texts):]
+        self.pos_vecs, self.neg_vecs = vecs[: len(pos_texts)], vecs[len(pos_texts) :]
         self.pos_owner = np.array(pos_owner, dtype=np.int64)
         self.behaviour = np.array(behaviour, dtype=bool)
         self.neg_owner = np.array(neg_owner, dtype=np.int64)
@@ -83,7 +92,7 @@ class FrameworkIndex:
         over = [s.over or s.prefer for s in self.sides]
         n = len(texts)
         vecs = embedder.encode(texts + prefer + over) if n else np.zeros((0, embedder.dim))
-        self.tenet_vecs, self.prefer_vecs, self.over_vecs = vecs[:n], vecs[n:2 * n], vecs[2 * n:]
+        self.tenet_vecs, self.prefer_vecs, self.over_vecs = vecs[:n], vecs[n : 2 * n], vecs[2 * n :]
         self.has_over = np.array([s.over is not None for s in self.sides], dtype=bool)
         self.tenet_stems = [content_stems(t.text) for t in fw.tenets]
         self.prefer_stems = [content_stems(s.prefer) for s in self.sides]
@@ -116,14 +125,17 @@ class FrameworkIndex:
             return []
         sims = np.maximum(self.value_similarity(vecs), self._tenet_side_sims(vecs))
         best = sims.argmax(axis=1)
-        return [self.value_ids[b] if sims[i, b] >= SIDE_MIN_SIM else None
-                for i, b in enumerate(best)]
+        return [
+            self.value_ids[b] if sims[i, b] >= SIDE_MIN_SIM else None for i, b in enumerate(best)
+        ]
 
     def _tenet_side_sims(self, vecs: np.ndarray) -> np.ndarray:
         """Tenet sides vote for the values they were mapped to ("reliability" -> customer-trust)."""
         out = np.full((len(vecs), len(self.value_ids)), -1.0, dtype=np.float32)
-        for side_vecs, owners in ((self.prefer_vecs, self.prefer_value),
-                                  (self.over_vecs, self.over_value)):
+        for side_vecs, owners in (
+            (self.prefer_vecs, self.prefer_value),
+            (self.over_vecs, self.over_value),
+        ):
             for j, vid in enumerate(owners):
                 if vid is not None:
                     col = self.value_ids.index(vid)
@@ -131,7 +143,7 @@ class FrameworkIndex:
         return out
 
     def _side_value(self, tenet: Tenet, i: int, prefer: bool) -> str | None:
-        vec = (self.prefer_vecs if prefer else self.over_vecs)[i: i + 1]
+        vec = (self.prefer_vecs if prefer else self.over_vecs)[i : i + 1]
         if not prefer and not self.has_over[i]:
             return None
         sims = self.value_similarity(vec)[0]

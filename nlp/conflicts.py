@@ -16,7 +16,9 @@ class _Pair:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def document_conflicts(f: DocumentFindings, index: FrameworkIndex) -> dict[tuple[str, str], tuple[str, Evidence | None]]:
+def document_conflicts(
+    f: DocumentFindings, index: FrameworkIndex
+) -> dict[tuple[str, str], tuple[str, Evidence | None]]:
     """The value pairs in tension in one document and the side that won there."""
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, str], Evidence | None] = {}

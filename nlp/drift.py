@@ -25,10 +25,9 @@ MOTIVE_CUE = re.compile(
     r"goal|target|praised?|recogni[sz]e[sd]?|rewarded|impact|promot\w+|deserves?|credit)\b",
     re.IGNORECASE,
 )
-_GENERIC = frozenset("""team teams work worked working make made need needed time week weeks month
-months quarter day days year people customer customers product company decision decisions memo
-doc document also get got going will would could should just like new one two three first last next
-""".split())
+_GENERIC = frozenset(
+    ["team", "teams", "work", "worked", "working", "make", "made", "need", "needed", "time", "week", "weeks", "month", "months", "quarter", "day", "days", "year", "people", "customer", "customers", "product", "company", "decision", "decisions", "memo", "doc", "document", "also", "get", "got", "going", "will", "would", "could", "should", "just", "like", "new", "one", "two", "three", "first", "last", "next"]
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,9 @@ class Motive:
     end: int
 
 
-def say_do_gaps(values_table: list[dict[str, Any]], index: FrameworkIndex,
-                findings: list[DocumentFindings]) -> list[dict[str, Any]]:
+def say_do_gaps(
+    values_table: list[dict[str, Any]], index: FrameworkIndex, findings: list[DocumentFindings]
+) -> list[dict[str, Any]]:
     """A gap per value that the documents violate; score grows with share and volume of violations."""
     out = []
     for row in values_table:
@@ -53,20 +53,32 @@ def say_do_gaps(values_table: list[dict[str, Any]], index: FrameworkIndex,
         score = down / (up + down + 1) * (1 - math.exp(-down / 3))
         value = index.framework.value(row["value"])
         worst = max(row["by_kind"].items(), key=lambda kv: kv[1]["violated"], default=None)
-        where = f"; worst in {worst[0]} documents ({worst[1]['violated']} violated, " \
-                f"{worst[1]['upheld']} upheld)" if worst else ""
-        out.append({
-            "type": "say_do_gap", "value": value.id, "score": round(score, 3),
-            "summary": f"Stated “{value.name}”, but {down} of {up + down} documents that "
-                       f"take a stance on it violate it{where}.",
-            "evidence": _violations(value.id, findings)[:5],
-        })
+        where = (
+            f"; worst in {worst[0]} documents ({worst[1]['violated']} violated, "
+            f"{worst[1]['upheld']} upheld)"
+            if worst
+            else ""
+        )
+        out.append(
+            {
+                "type": "say_do_gap",
+                "value": value.id,
+                "score": round(score, 3),
+                "summary": f"Stated “{value.name}”, but {down} of {up + down} documents that "
+                f"take a stance on it violate it{where}.",
+                "evidence": _violations(value.id, findings)[:5],
+            }
+        )
     return out
 
 
 def _violations(value_id: str, findings: list[DocumentFindings]) -> list[dict[str, Any]]:
-    return [f_v.evidence[0].as_dict() for f in findings for f_v in f.values
-            if f_v.value == value_id and f_v.stance == "violates" and f_v.evidence]
+    return [
+        f_v.evidence[0].as_dict()
+        for f in findings
+        for f_v in f.values
+        if f_v.value == value_id and f_v.stance == "violates" and f_v.evidence
+    ]
 
 
 def motives(ctx: DocContext, index: FrameworkIndex) -> list[Motive]:
@@ -82,8 +94,9 @@ def motives(ctx: DocContext, index: FrameworkIndex) -> list[Motive]:
     return out
 
 
-def unstated_values(found: list[Motive], vecs: np.ndarray, index: FrameworkIndex,
-                    n_documents: int) -> list[dict[str, Any]]:
+def unstated_values(
+    found: list[Motive], vecs: np.ndarray, index: FrameworkIndex, n_documents: int
+) -> list[dict[str, Any]]:
     """Cluster unexplained motives into themes present in several documents, named by keywords."""
     if len(found) < MIN_THEME_DOCS:
         return []
@@ -98,34 +111,51 @@ def unstated_values(found: list[Motive], vecs: np.ndarray, index: FrameworkIndex
         docs = sorted({found[i].document for i in members})
         if len(docs) < MIN_THEME_DOCS:
             continue
-        keywords = _keywords([found[i].text for i in members], doc_freq, len(found),
-                             framework_stems)
+        keywords = _keywords(
+            [found[i].text for i in members], doc_freq, len(found), framework_stems
+        )
         if not keywords:
             continue
         score = min(1.0, len(docs) / max(4.0, 0.25 * n_documents))
         theme = " ".join(keywords[:2])
-        themes.append({
-            "type": "unstated_value", "theme": theme, "keywords": keywords[:6],
-            "documents": docs, "score": round(score, 3),
-            "summary": f"{len(docs)} documents justify decisions or praise by “{theme}” "
-                       f"({', '.join(keywords[:4])}), which no stated value covers.",
-            "evidence": [{"document": found[i].document, "text": found[i].text,
-                          "start": found[i].start, "end": found[i].end} for i in members[:5]],
-        })
+        themes.append(
+            {
+                "type": "unstated_value",
+                "theme": theme,
+                "keywords": keywords[:6],
+                "documents": docs,
+                "score": round(score, 3),
+                "summary": f"{len(docs)} documents justify decisions or praise by “{theme}” "
+                f"({', '.join(keywords[:4])}), which no stated value covers.",
+                "evidence": [
+                    {
+                        "document": found[i].document,
+                        "text": found[i].text,
+                        "start": found[i].start,
+                        "end": found[i].end,
+                    }
+                    for i in members[:5]
+                ],
+            }
+        )
     return sorted(themes, key=lambda t: -t["score"])
 
 
 def _cluster(vecs: np.ndarray) -> np.ndarray:
     from sklearn.cluster import AgglomerativeClustering
 
-    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                    distance_threshold=CLUSTER_DISTANCE)
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=CLUSTER_DISTANCE
+    )
     return np.asarray(model.fit_predict(vecs))
 
 
 def _terms(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and w not in _GENERIC and len(w) > 2
-            and not w.isdigit()]
+    return [
+        w
+        for w in words(text)
+        if w not in STOPWORDS and w not in _GENERIC and len(w) > 2 and not w.isdigit()
+    ]
 
 
 def _framework_stems(index: FrameworkIndex) -> set[str]:
@@ -138,6 +168,9 @@ def _framework_stems(index: FrameworkIndex) -> set[str]:
 def _keywords(texts: list[str], doc_freq: Counter[str], n: int, exclude: set[str]) -> list[str]:
     """Terms frequent in this theme but rare across all motives, excluding framework words."""
     tf = Counter(w for t in texts for w in set(_terms(t)))
-    scored = {w: c * math.log(1 + n / doc_freq[w]) for w, c in tf.items()
-              if c >= 2 and content_stems(w).isdisjoint(exclude)}
+    scored = {
+        w: c * math.log(1 + n / doc_freq[w])
+        for w, c in tf.items()
+        if c >= 2 and content_stems(w).isdisjoint(exclude)
+    }
     return [w for w, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))]

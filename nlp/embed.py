@@ -64,8 +64,9 @@ def minilm_path() -> Path:
 class TorchEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers on PyTorch fp32 (the reference pipeline)."""
 
-    def __init__(self, model_path: Path | None = None, *, batch_size: int = 64,
-                 threads: int | None = None) -> None:
+    def __init__(
+        self, model_path: Path | None = None, *, batch_size: int = 64, threads: int | None = None
+    ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -83,8 +84,11 @@ class TorchEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         rows = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
         )
         return np.asarray(rows, dtype=np.float32)
 
@@ -95,8 +99,9 @@ class CachedEmbedder:
     The key includes the inner embedder's name so vectors of different models never mix.
     """
 
-    def __init__(self, inner: Embedder, cache_dir: Path | None = None,
-                 max_items: int = 200_000) -> None:
+    def __init__(
+        self, inner: Embedder, cache_dir: Path | None = None, max_items: int = 200_000
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
@@ -163,8 +168,9 @@ class CachedEmbedder:
             os.replace(tmp, path)
 
 
-def load_embedder(backend: str = "auto", *, cache_dir: Path | None = None,
-                  threads: int | None = None) -> Embedder:
+def load_embedder(
+    backend: str = "auto", *, cache_dir: Path | None = None, threads: int | None = None
+) -> Embedder:
     """The production embedder: ``onnx`` (int8, see nlp/embed_onnx.py), ``torch`` or ``hash``.
 
     ``auto`` picks ONNX when the quantized artifact exists in ``models/`` and torch otherwise.

@@ -31,8 +31,14 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3),
-                "f1": round(self.f1, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 def prf(pred: set[Any], gold: set[Any]) -> PRF:
@@ -79,10 +85,17 @@ def _pred_sets(report: dict[str, Any]) -> dict[str, set[Any]]:
 
 def direction_accuracy(report: dict[str, Any], gold: dict[str, Any]) -> tuple[float, int]:
     """Share of correctly detected (document, tenet) pairs whose direction is also right."""
-    gold_dir = {(doc, t["tenet"]): t["direction"] for doc, g in gold["documents"].items()
-                for t in g.get("tenets") or []}
-    pairs = [(gold_dir[(d["id"], t["tenet"])], t["direction"]) for d in report["documents"]
-             for t in d["tenets"] if (d["id"], t["tenet"]) in gold_dir]
+    gold_dir = {
+        (doc, t["tenet"]): t["direction"]
+        for doc, g in gold["documents"].items()
+        for t in g.get("tenets") or []
+    }
+    pairs = [
+        (gold_dir[(d["id"], t["tenet"])], t["direction"])
+        for d in report["documents"]
+        for t in d["tenets"]
+        if (d["id"], t["tenet"]) in gold_dir
+    ]
     if not pairs:
         return 0.0, 0
     return sum(g == p for g, p in pairs) / len(pairs), len(pairs)
@@ -96,8 +109,12 @@ def kind_accuracy(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any
         ok = sum(d["kind"] == gold["documents"][d["id"]]["kind"] for d in items)
         return round(ok / len(items), 3) if items else 0.0
 
-    return {"all": acc(docs), "inferred": acc(inferred), "inferred_n": len(inferred),
-            "kinds": list(KINDS)}
+    return {
+        "all": acc(docs),
+        "inferred": acc(inferred),
+        "inferred_n": len(inferred),
+        "kinds": list(KINDS),
+    }
 
 
 def planted(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +129,9 @@ def planted(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     }
     found_theme = None
     for want in expected.get("unstated_values") or []:
-        want_docs = {d for d, g in gold["documents"].items() if want["theme"] in (g.get("themes") or [])}
+        want_docs = {
+            d for d, g in gold["documents"].items() if want["theme"] in (g.get("themes") or [])
+        }
         words = {w.lower() for w in want.get("keywords", [])}
         for t in themes:
             overlap = len(set(t["documents"]) & want_docs) / max(1, len(t["documents"]))
@@ -124,8 +143,10 @@ def planted(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     want_conflict = expected.get("top_conflict") or {}
     top = report["conflicts"][0] if report["conflicts"] else None
     out["top_conflict"] = top["values"] if top else None
-    out["top_conflict_right"] = bool(top) and set(top["values"]) == set(
-        want_conflict.get("values", [])) and top["tenet"] == want_conflict.get("tenet", top["tenet"])
+    out["top_conflict_right"] = top is not None and (
+        set(top["values"]) == set(want_conflict.get("values", []))
+        and top["tenet"] == want_conflict.get("tenet", top["tenet"])
+    )
     return out
 
 
@@ -136,7 +157,8 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     return {
         "explicit_tenet": prf(pred["explicit"], want["explicit"]).as_dict(),
         "tenet_applied": prf(pred["applied"], want["applied"]).as_dict(),
-        "direction_accuracy": round(direction, 3), "direction_n": n_dir,
+        "direction_accuracy": round(direction, 3),
+        "direction_n": n_dir,
         "value_stance": prf(pred["stance"], want["stance"]).as_dict(),
         "tradeoff": prf(pred["tradeoff"], want["tradeoff"]).as_dict(),
         "kind_accuracy": kind_accuracy(report, gold),

@@ -62,8 +62,9 @@ def load_framework(data: str | bytes | Mapping[str, Any], fmt: str | None = None
     return Framework(org or "", tuple(values), tuple(tenets), north_star or None)
 
 
-def _text(obj: Mapping[str, Any], key: str, path: str, problems: ProblemList,
-          required: bool = False) -> str | None:
+def _text(
+    obj: Mapping[str, Any], key: str, path: str, problems: ProblemList, required: bool = False
+) -> str | None:
     val = obj.get(key)
     if val is None:
         if required:
@@ -78,7 +79,9 @@ def _text(obj: Mapping[str, Any], key: str, path: str, problems: ProblemList,
     return text
 
 
-def _text_list(obj: Mapping[str, Any], key: str, path: str, problems: ProblemList) -> tuple[str, ...]:
+def _text_list(
+    obj: Mapping[str, Any], key: str, path: str, problems: ProblemList
+) -> tuple[str, ...]:
     val = obj.get(key)
     if val is None:
         return ()
@@ -96,7 +99,9 @@ def _text_list(obj: Mapping[str, Any], key: str, path: str, problems: ProblemLis
     return tuple(out)
 
 
-def _check_id(obj: Mapping[str, Any], path: str, seen: set[str], problems: ProblemList) -> str | None:
+def _check_id(
+    obj: Mapping[str, Any], path: str, seen: set[str], problems: ProblemList
+) -> str | None:
     ident = _text(obj, "id", f"{path}.id", problems, required=True)
     if not ident:
         return None
@@ -128,8 +133,18 @@ def _items(raw: Any, path: str, problems: ProblemList, lo: int, hi: int) -> list
     return good
 
 
-VALUE_FIELDS = {"id", "name", "layer", "function", "team", "parent", "definition", "why",
-                "examples", "anti_patterns"}
+VALUE_FIELDS = {
+    "id",
+    "name",
+    "layer",
+    "function",
+    "team",
+    "parent",
+    "definition",
+    "why",
+    "examples",
+    "anti_patterns",
+}
 TENET_FIELDS = {"id", "text", "prefer", "over", "values", "name"}
 
 
@@ -153,15 +168,20 @@ def _values(raw: Any, problems: ProblemList) -> list[Value]:
             problems.add(f"{path}.function", "is required for layer 'function'")
         if layer == "team" and not team:
             problems.add(f"{path}.team", "is required for layer 'team'")
-        out.append(Value(
-            id=ident or "", name=name or "", definition=definition or "",
-            layer=layer if layer in LAYERS else "company",  # type: ignore[arg-type]
-            function=function, team=team,
-            parent=_text(item, "parent", f"{path}.parent", problems),
-            why=_text(item, "why", f"{path}.why", problems),
-            examples=_text_list(item, "examples", f"{path}.examples", problems),
-            anti_patterns=_text_list(item, "anti_patterns", f"{path}.anti_patterns", problems),
-        ))
+        out.append(
+            Value(
+                id=ident or "",
+                name=name or "",
+                definition=definition or "",
+                layer=layer if layer in LAYERS else "company",  # type: ignore[arg-type]
+                function=function,
+                team=team,
+                parent=_text(item, "parent", f"{path}.parent", problems),
+                why=_text(item, "why", f"{path}.why", problems),
+                examples=_text_list(item, "examples", f"{path}.examples", problems),
+                anti_patterns=_text_list(item, "anti_patterns", f"{path}.anti_patterns", problems),
+            )
+        )
     return out
 
 
@@ -179,17 +199,21 @@ def _tenets(raw: Any, value_ids: set[str], problems: ProblemList) -> list[Tenet]
         for j, vid in enumerate(linked):
             if vid not in value_ids:
                 problems.add(f"{path}.values[{j}]", f"unknown value {vid!r}")
-        out.append(Tenet(
-            id=ident or "", text=text or "",
-            prefer=_text(item, "prefer", f"{path}.prefer", problems),
-            over=_text(item, "over", f"{path}.over", problems),
-            values=linked,
-        ))
+        out.append(
+            Tenet(
+                id=ident or "",
+                text=text or "",
+                prefer=_text(item, "prefer", f"{path}.prefer", problems),
+                over=_text(item, "over", f"{path}.over", problems),
+                values=linked,
+            )
+        )
     return out
 
 
-def _unknown_fields(item: Mapping[str, Any], allowed: set[str], path: str,
-                    problems: ProblemList) -> None:
+def _unknown_fields(
+    item: Mapping[str, Any], allowed: set[str], path: str, problems: ProblemList
+) -> None:
     for key in sorted(set(map(str, item)) - allowed):
         problems.add(f"{path}.{key}", f"unknown field; valid: {', '.join(sorted(allowed))}")
 
@@ -218,13 +242,19 @@ def _has_cycle(start: str, ids: Mapping[str, Value]) -> bool:
 
 def framework_to_dict(fw: Framework) -> dict[str, Any]:
     """The framework in contract §1 shape, omitting empty optional fields."""
-    def clean(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()
-                if v not in (None, (), "")}
 
-    return clean({
-        "organization": fw.organization,
-        "north_star": fw.north_star,
-        "values": [clean(vars(v).copy()) for v in fw.values],
-        "tenets": [clean(vars(t).copy()) for t in fw.tenets],
-    })
+    def clean(d: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in d.items()
+            if v not in (None, (), "")
+        }
+
+    return clean(
+        {
+            "organization": fw.organization,
+            "north_star": fw.north_star,
+            "values": [clean(vars(v).copy()) for v in fw.values],
+            "tenets": [clean(vars(t).copy()) for t in fw.tenets],
+        }
+    )

@@ -40,21 +40,29 @@ class SentenceSplitter(Protocol):
 class Auditor:
     """Runs the audit for one framework; safe to reuse across many batches and memos."""
 
-    def __init__(self, framework: Framework, *, embedder: Embedder,
-                 segmenter: SentenceSplitter | None = None) -> None:
+    def __init__(
+        self, framework: Framework, *, embedder: Embedder, segmenter: SentenceSplitter | None = None
+    ) -> None:
         self.framework = framework
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else Segmenter()
         self.index = FrameworkIndex(framework, embedder)
 
-    def analyze(self, documents: Sequence[Document],
-                progress: Progress | None = None) -> list[DocumentFindings]:
+    def analyze(
+        self, documents: Sequence[Document], progress: Progress | None = None
+    ) -> list[DocumentFindings]:
         """Per-document findings (without corpus-level themes), in input order."""
         findings, _ = self._analyze(documents, progress)
         return findings
 
-    def audit(self, documents: Sequence[Document], *, period_from: str | None = None,
-              period_to: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def audit(
+        self,
+        documents: Sequence[Document],
+        *,
+        period_from: str | None = None,
+        period_to: str | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """The contract §4 report over the documents dated within [period_from, period_to]."""
         docs = [d for d in documents if _in_period(d, period_from, period_to)]
         findings, found = self._analyze(docs, progress)
@@ -68,19 +76,29 @@ class Auditor:
 
     def score_memo(self, text: str, doc_id: str = "draft", **meta: str | None) -> dict[str, Any]:
         """One memo's findings plus a 0..1 ``score`` and concrete ``suggestions``."""
-        doc = Document(id=doc_id, text=text, kind=meta.get("kind") or "memo",
-                       team=meta.get("team"), date=meta.get("date"), title=meta.get("title"))
+        doc = Document(
+            id=doc_id,
+            text=text,
+            kind=meta.get("kind") or "memo",
+            team=meta.get("team"),
+            date=meta.get("date"),
+            title=meta.get("title"),
+        )
         findings, _ = self._analyze([doc], None)
         f = findings[0]
-        return {**document_dict(f), "score": memo_score(f),
-                "suggestions": suggestions(f, self.index)}
+        return {
+            **document_dict(f),
+            "score": memo_score(f),
+            "suggestions": suggestions(f, self.index),
+        }
 
-    def _analyze(self, documents: Sequence[Document],
-                 progress: Progress | None) -> tuple[list[DocumentFindings], list[Motive]]:
+    def _analyze(
+        self, documents: Sequence[Document], progress: Progress | None
+    ) -> tuple[list[DocumentFindings], list[Motive]]:
         findings: list[DocumentFindings] = []
         found: list[Motive] = []
         for lo in range(0, len(documents), CHUNK):
-            for ctx in self._contexts(documents[lo:lo + CHUNK]):
+            for ctx in self._contexts(documents[lo : lo + CHUNK]):
                 findings.append(self._findings(ctx))
                 found.extend(motives(ctx, self.index))
             if progress is not None:
@@ -96,7 +114,7 @@ class Auditor:
         sides = _side_matches(raws, self.embedder, self.index)
         out, at = [], 0
         for doc, ss, trs in zip(docs, sents, sides, strict=True):
-            out.append(DocContext(doc, ss, vecs[at:at + len(ss)], trs))
+            out.append(DocContext(doc, ss, vecs[at : at + len(ss)], trs))
             at += len(ss)
         return out
 
@@ -104,13 +122,21 @@ class Auditor:
         tenets = tenet_findings(ctx, self.index)
         values = value_findings(ctx, self.index, tenets)
         tradeoffs = tuple(
-            Tradeoff(t.winner, t.loser, (ctx.span_evidence(t.raw.start, t.raw.end),),
-                     t.raw.winner_text, t.raw.loser_text) for t in ctx.tradeoffs)
+            Tradeoff(
+                t.winner,
+                t.loser,
+                (ctx.span_evidence(t.raw.start, t.raw.end),),
+                t.raw.winner_text,
+                t.raw.loser_text,
+            )
+            for t in ctx.tradeoffs
+        )
         return DocumentFindings(ctx.document, tuple(tenets), tuple(values), tradeoffs)
 
 
-def _side_matches(raws: list[list[RawTradeoff]], embedder: Embedder,
-                  index: FrameworkIndex) -> list[list[SideMatch]]:
+def _side_matches(
+    raws: list[list[RawTradeoff]], embedder: Embedder, index: FrameworkIndex
+) -> list[list[SideMatch]]:
     texts = [side for trs in raws for t in trs for side in (t.winner_text, t.loser_text)]
     if not texts:
         return [[] for _ in raws]
@@ -135,11 +161,11 @@ def _in_period(doc: Document, start: str | None, end: str | None) -> bool:
     return (not start or doc.date >= start) and (not end or doc.date <= end)
 
 
-def _attach_themes(findings: list[DocumentFindings],
-                   themes: list[dict[str, Any]]) -> list[DocumentFindings]:
+def _attach_themes(
+    findings: list[DocumentFindings], themes: list[dict[str, Any]]
+) -> list[DocumentFindings]:
     by_doc: dict[str, list[str]] = {}
     for theme in themes:
         for doc_id in theme["documents"]:
             by_doc.setdefault(doc_id, []).append(theme["theme"])
-    return [dataclasses.replace(f, themes=tuple(by_doc.get(f.document.id, ())))
-            for f in findings]
+    return [dataclasses.replace(f, themes=tuple(by_doc.get(f.document.id, ()))) for f in findings]

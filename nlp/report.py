@@ -22,15 +22,41 @@ def quarter(date: str | None) -> str | None:
 def document_dict(f: DocumentFindings) -> dict[str, Any]:
     d = f.document
     return {
-        "id": d.id, "kind": d.kind, "team": d.team, "date": d.date, "title": d.title,
+        "id": d.id,
+        "kind": d.kind,
+        "team": d.team,
+        "date": d.date,
+        "title": d.title,
         "kind_inferred": d.kind_inferred,
-        "tenets": [{"tenet": t.tenet, "mode": t.mode, "direction": t.direction, "score": t.score,
-                    "evidence": [e.as_dict() for e in t.evidence]} for t in f.tenets],
-        "values": [{"value": v.value, "stance": v.stance, "score": v.score,
-                    "evidence": [e.as_dict() for e in v.evidence]} for v in f.values],
-        "tradeoffs": [{"winner": t.winner, "loser": t.loser, "winner_text": t.winner_text,
-                       "loser_text": t.loser_text, "evidence": [e.as_dict() for e in t.evidence]}
-                      for t in f.tradeoffs],
+        "tenets": [
+            {
+                "tenet": t.tenet,
+                "mode": t.mode,
+                "direction": t.direction,
+                "score": t.score,
+                "evidence": [e.as_dict() for e in t.evidence],
+            }
+            for t in f.tenets
+        ],
+        "values": [
+            {
+                "value": v.value,
+                "stance": v.stance,
+                "score": v.score,
+                "evidence": [e.as_dict() for e in v.evidence],
+            }
+            for v in f.values
+        ],
+        "tradeoffs": [
+            {
+                "winner": t.winner,
+                "loser": t.loser,
+                "winner_text": t.winner_text,
+                "loser_text": t.loser_text,
+                "evidence": [e.as_dict() for e in t.evidence],
+            }
+            for t in f.tradeoffs
+        ],
         "themes": list(f.themes),
     }
 
@@ -40,15 +66,18 @@ def tenet_usage(findings: list[DocumentFindings], index: FrameworkIndex) -> list
     rows = []
     for tid in index.tenet_ids:
         hits = [(f, t) for f in findings for t in f.tenets if t.tenet == tid]
-        rows.append({
-            "tenet": tid,
-            "explicit_documents": sum(t.mode == "explicit" for _, t in hits),
-            "implicit_documents": sum(t.mode == "implicit" for _, t in hits),
-            "against_documents": sum(t.direction == "against" for _, t in hits),
-            "evidence": [t.evidence[0].as_dict() for _, t in hits if t.evidence][:MAX_EVIDENCE],
-        })
-    return sorted(rows, key=lambda r: (-(r["explicit_documents"] + r["implicit_documents"]),
-                                       r["tenet"]))
+        rows.append(
+            {
+                "tenet": tid,
+                "explicit_documents": sum(t.mode == "explicit" for _, t in hits),
+                "implicit_documents": sum(t.mode == "implicit" for _, t in hits),
+                "against_documents": sum(t.direction == "against" for _, t in hits),
+                "evidence": [t.evidence[0].as_dict() for _, t in hits if t.evidence][:MAX_EVIDENCE],
+            }
+        )
+    return sorted(
+        rows, key=lambda r: (-(r["explicit_documents"] + r["implicit_documents"]), r["tenet"])
+    )
 
 
 def values_table(findings: list[DocumentFindings], index: FrameworkIndex) -> list[dict[str, Any]]:
@@ -56,8 +85,10 @@ def values_table(findings: list[DocumentFindings], index: FrameworkIndex) -> lis
     rows = []
     for vid in index.value_ids:
         tally: dict[str, dict[str, Counter[str]]] = {
-            "by_kind": defaultdict(Counter), "by_team": defaultdict(Counter),
-            "by_quarter": defaultdict(Counter)}
+            "by_kind": defaultdict(Counter),
+            "by_team": defaultdict(Counter),
+            "by_quarter": defaultdict(Counter),
+        }
         total: Counter[str] = Counter()
         for f in findings:
             for v in f.values:
@@ -65,16 +96,27 @@ def values_table(findings: list[DocumentFindings], index: FrameworkIndex) -> lis
                     continue
                 key = "upheld" if v.stance == "upholds" else "violated"
                 total[key] += 1
-                for dim, label in (("by_kind", f.document.kind), ("by_team", f.document.team),
-                                   ("by_quarter", quarter(f.document.date))):
+                for dim, label in (
+                    ("by_kind", f.document.kind),
+                    ("by_team", f.document.team),
+                    ("by_quarter", quarter(f.document.date)),
+                ):
                     if label:
                         tally[dim][label][key] += 1
-        rows.append({
-            "value": vid, "upheld_documents": total["upheld"],
-            "violated_documents": total["violated"],
-            **{dim: {k: {"upheld": c["upheld"], "violated": c["violated"]}
-                     for k, c in sorted(groups.items())} for dim, groups in tally.items()},
-        })
+        rows.append(
+            {
+                "value": vid,
+                "upheld_documents": total["upheld"],
+                "violated_documents": total["violated"],
+                **{
+                    dim: {
+                        k: {"upheld": c["upheld"], "violated": c["violated"]}
+                        for k, c in sorted(groups.items())
+                    }
+                    for dim, groups in tally.items()
+                },
+            }
+        )
     return rows
 
 
@@ -93,12 +135,19 @@ def memos_citing_any_tenet(findings: list[DocumentFindings]) -> float:
 
 def period(findings: list[DocumentFindings], start: str | None, end: str | None) -> dict[str, Any]:
     dates = sorted(f.document.date for f in findings if f.document.date)
-    return {"from": start or (dates[0] if dates else None), "to": end or (dates[-1] if dates else None)}
+    return {
+        "from": start or (dates[0] if dates else None),
+        "to": end or (dates[-1] if dates else None),
+    }
 
 
-def build_report(findings: list[DocumentFindings], index: FrameworkIndex,
-                 drift: list[dict[str, Any]], start: str | None = None,
-                 end: str | None = None) -> dict[str, Any]:
+def build_report(
+    findings: list[DocumentFindings],
+    index: FrameworkIndex,
+    drift: list[dict[str, Any]],
+    start: str | None = None,
+    end: str | None = None,
+) -> dict[str, Any]:
     """The full report object, identical for the CLI and the API."""
     return {
         "organization": index.framework.organization,

@@ -36,7 +36,8 @@ class Segmenter:
         blocks = [(ti, s, e) for ti, t in enumerate(texts) for s, e in _blocks(t)]
         out: list[list[Sentence]] = [[] for _ in texts]
         docs = self.nlp.pipe(  # type: ignore[attr-defined]
-            (texts[ti][s:e] for ti, s, e in blocks), batch_size=self.batch_size)
+            (texts[ti][s:e] for ti, s, e in blocks), batch_size=self.batch_size
+        )
         for (ti, s, _e), doc in zip(blocks, docs, strict=True):
             for sent in doc.sents:
                 out[ti].extend(_clean(texts[ti], s + sent.start_char, s + sent.end_char))
@@ -52,7 +53,7 @@ class RegexSegmenter:
         return self.sentences_many([text])[0]
 
     def sentences_many(self, texts: Sequence[str]) -> list[list[Sentence]]:
-        out = []
+        out: list[list[Sentence]] = []
         for text in texts:
             sents: list[Sentence] = []
             for s, e in _blocks(text):
@@ -109,9 +110,9 @@ def _clean(text: str, start: int, end: int) -> list[Sentence]:
 
 def passages(doc: Document, sentences: Sequence[Sentence], window: int = 1) -> list[Passage]:
     """Group sentences into passages of ``window`` sentences (1 = sentence-level evidence)."""
-    out = []
+    out: list[Passage] = []
     for i in range(0, len(sentences), window):
-        group = sentences[i:i + window]
+        group = sentences[i : i + window]
         start, end = group[0].start, group[-1].end
         out.append(Passage(doc.id, len(out), doc.text[start:end], start, end))
     return out

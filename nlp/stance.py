@@ -15,7 +15,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.records import Evidence, TenetFinding, ValueFinding
+from nlp.records import Evidence, Stance, TenetFinding, ValueFinding
 
 BEHAVIOUR_SIM = 0.55  # a sentence this close to an example / anti-pattern is evidence
 BEHAVIOUR_MARGIN = 0.05  # ... and must be closer to that side than to the other
@@ -26,8 +26,9 @@ MIN_SCORE = 0.55
 Votes = dict[tuple[str, str], list[tuple[float, Evidence]]]
 
 
-def value_findings(ctx: DocContext, index: FrameworkIndex,
-                   tenets: list[TenetFinding]) -> list[ValueFinding]:
+def value_findings(
+    ctx: DocContext, index: FrameworkIndex, tenets: list[TenetFinding]
+) -> list[ValueFinding]:
     """One finding per value with enough evidence, strongest first."""
     votes: Votes = defaultdict(list)
     _behaviour_votes(ctx, index, votes)
@@ -37,7 +38,7 @@ def value_findings(ctx: DocContext, index: FrameworkIndex,
     for vid in index.value_ids:
         up = _strength(votes.get((vid, "upholds"), []))
         down = _strength(votes.get((vid, "violates"), []))
-        stance = "upholds" if up >= down else "violates"
+        stance: Stance = "upholds" if up >= down else "violates"
         score = max(up, down)
         if score < MIN_SCORE:
             continue

@@ -33,22 +33,30 @@ def suggestions(f: DocumentFindings, index: FrameworkIndex) -> list[str]:
         text = fw.tenet(t.tenet).text
         quote = _quote(t.evidence[0].text) if t.evidence else ""
         if t.direction == "against":
-            out.append(f"Goes against tenet “{text}” ({quote}). Either revisit the decision or "
-                       "say explicitly why this case is an exception.")
+            out.append(
+                f"Goes against tenet “{text}” ({quote}). Either revisit the decision or "
+                "say explicitly why this case is an exception."
+            )
         elif t.mode == "implicit":
-            out.append(f"Applies tenet “{text}” without citing it ({quote}); cite it so readers "
-                       "see which principle settles the trade-off.")
+            out.append(
+                f"Applies tenet “{text}” without citing it ({quote}); cite it so readers "
+                "see which principle settles the trade-off."
+            )
     for v in f.values:
         if v.stance == "violates":
             value = fw.value(v.value)
             quote = _quote(v.evidence[0].text) if v.evidence else ""
-            out.append(f"Conflicts with the value “{value.name}” ({quote}); address the concern "
-                       "or record the exception and who accepted it.")
+            out.append(
+                f"Conflicts with the value “{value.name}” ({quote}); address the concern "
+                "or record the exception and who accepted it."
+            )
     if not any(t.mode == "explicit" for t in f.tenets):
         out.extend(_uncited_tradeoffs(f, index))
     if not f.tradeoffs and not f.tenets:
-        out.append("States no trade-off: name what this decision gives up and which value or "
-                   "tenet decides it.")
+        out.append(
+            "States no trade-off: name what this decision gives up and which value or "
+            "tenet decides it."
+        )
     return out
 
 
@@ -57,8 +65,9 @@ def _uncited_tradeoffs(f: DocumentFindings, index: FrameworkIndex) -> list[str]:
     for tr in f.tradeoffs[:2]:
         tenet = _relevant_tenet(tr, index)
         hint = f"; relevant tenet: “{index.framework.tenet(tenet).text}”" if tenet else ""
-        out.append(f"Cites no tenet although it trades {tr.loser_text!r} for "
-                   f"{tr.winner_text!r}{hint}.")
+        out.append(
+            f"Cites no tenet although it trades {tr.loser_text!r} for {tr.winner_text!r}{hint}."
+        )
     return out
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.records import Evidence, TenetFinding
+from nlp.records import Direction, Evidence, TenetFinding
 from nlp.text import containment, content_stems, quoted_spans
 
 CITE_CUE = re.compile(
@@ -55,6 +55,7 @@ def tenet_findings(ctx: DocContext, index: FrameworkIndex) -> list[TenetFinding]
     out = []
     for t, tenet_id in enumerate(index.tenet_ids):
         pairs = _pair_votes(ctx, index, t)
+        finding: TenetFinding | None
         if cites[t]:
             finding = _explicit(ctx, t, tenet_id, cites[t], pairs)
         else:
@@ -68,8 +69,9 @@ def _citations(ctx: DocContext, index: FrameworkIndex, sims: np.ndarray) -> list
     """Sentences that cite each tenet; a sentence cites only its best-matching tenet(s)."""
     hits: list[list[_Hit]] = [[] for _ in index.tenet_ids]
     for i, sent in enumerate(ctx.sentences):
-        scores = [_cite_score(sent.text, index, t, float(sims[i, t]))
-                  for t in range(len(index.tenet_ids))]
+        scores = [
+            _cite_score(sent.text, index, t, float(sims[i, t])) for t in range(len(index.tenet_ids))
+        ]
         best = max(scores)
         if best <= 0:
             continue
@@ -123,18 +125,24 @@ def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[in
     return out
 
 
-def _explicit(ctx: DocContext, t: int, tenet_id: str, hits: list[_Hit],
-              pairs: list[tuple[int, float, str]]) -> TenetFinding:
+def _explicit(
+    ctx: DocContext, t: int, tenet_id: str, hits: list[_Hit], pairs: list[tuple[int, float, str]]
+) -> TenetFinding:
     evidence = [ctx.evidence(h.sentence) for h in hits[:3]]
     direction = _direction(ctx, hits, pairs)
     evidence += _pair_evidence(ctx, pairs, evidence)
     score = max(h.score for h in hits)
-    return TenetFinding(tenet_id, "explicit", direction, round(min(score, 1.0), 3),
-                        tuple(evidence))
+    return TenetFinding(tenet_id, "explicit", direction, round(min(score, 1.0), 3), tuple(evidence))
 
 
-def _implicit(ctx: DocContext, index: FrameworkIndex, t: int, tenet_id: str,
-              sims: np.ndarray, pairs: list[tuple[int, float, str]]) -> TenetFinding | None:
+def _implicit(
+    ctx: DocContext,
+    index: FrameworkIndex,
+    t: int,
+    tenet_id: str,
+    sims: np.ndarray,
+    pairs: list[tuple[int, float, str]],
+) -> TenetFinding | None:
     best = int(sims.argmax())
     restated = float(sims[best]) >= RESTATE_SIM
     if not pairs and not restated:
@@ -147,7 +155,9 @@ def _implicit(ctx: DocContext, index: FrameworkIndex, t: int, tenet_id: str,
     return TenetFinding(tenet_id, "implicit", direction, round(score, 3), tuple(evidence))
 
 
-def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> str:
+def _direction(
+    ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]
+) -> Direction:
     """Trade-off votes decide; without them, a citing sentence that sets the tenet aside."""
     if pairs:
         against = sum(s for _, s, d in pairs if d == "against")
@@ -169,14 +179,21 @@ def _cited_then_contrasted(text: str) -> bool:
     if not cue or not contrast:
         return False
     word = contrast.group(0).lower()
-    if word in ("despite", "against", "exception", "override", "overrode", "overriding") or \
-            word.startswith(("waiv", "deviat", "depart", "ignor", "set", "suspend", "break", "bend")):
+    if word in (
+        "despite",
+        "against",
+        "exception",
+        "override",
+        "overrode",
+        "overriding",
+    ) or word.startswith(("waiv", "deviat", "depart", "ignor", "set", "suspend", "break", "bend")):
         return True
     return contrast.start() > cue.start()
 
 
-def _pair_evidence(ctx: DocContext, pairs: list[tuple[int, float, str]],
-                   have: list[Evidence]) -> list[Evidence]:
+def _pair_evidence(
+    ctx: DocContext, pairs: list[tuple[int, float, str]], have: list[Evidence]
+) -> list[Evidence]:
     seen = {(e.start, e.end) for e in have}
     out = []
     for k, _, _ in pairs[:2]:

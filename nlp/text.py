@@ -6,15 +6,9 @@ import re
 
 WORD_RE = re.compile(r"[a-z][a-z0-9']*")
 QUOTE_RE = re.compile(r"[\"“”‘’']([^\"“”‘’']{8,300})[\"“”‘’']|\*([^*]{8,300})\*")
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had
-has have having he her here hers him his how i if in into is it its itself just let me more most
-my no nor not now of off on once only or other our ours out over own same she should so some
-such than that the their them then there these they this those through to too under until up
-very was we were what when where which while who whom why will with would you your yours us
-one two wins win conflict conflicts choose chose choosing chosen prefer prefers over when
-""".split())
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "let", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "us", "one", "two", "wins", "win", "conflict", "conflicts", "choose", "chose", "choosing", "chosen", "prefer", "prefers", "over", "when"]
+)
 
 
 def words(text: str) -> list[str]:
@@ -23,8 +17,24 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match 'reliability'/'reliable', 'tests'/'testing'."""
-    for suffix in ("ability", "ibility", "ations", "ation", "ities", "ity", "ing", "ness",
-                   "ments", "ment", "able", "ible", "ed", "es", "s", "y"):
+    for suffix in (
+        "ability",
+        "ibility",
+        "ations",
+        "ation",
+        "ities",
+        "ity",
+        "ing",
+        "ness",
+        "ments",
+        "ment",
+        "able",
+        "ible",
+        "ed",
+        "es",
+        "s",
+        "y",
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 _CLAUSE_END = r"(?=[,;:.!?()\u2014]|\s+-\s|\s+(?:because|since|so that|so|and then|which|while|but|until|unless|for now|this quarter|for the)\b|$)"
 _SIDE = r"(?P<{name}>[^,;:.!?()\u2014]{{3,90}}?)"
-_CHOICE = (r"(?:choose|chose|chosen|choosing|prioriti[sz]e[sd]?|prioriti[sz]ing|favou?r(?:ed|ing|s)?|"
-           r"prefer(?:red|ring|s)?|pick(?:ed|ing|s)?|put(?:ting|s)?|plac(?:e|ed|ing)|value[sd]?|valuing|"
-           r"optimi[sz](?:e|ed|ing) for|went with|go with|going with|side[sd]? with|weight(?:ed|ing)?)")
+_CHOICE = (
+    r"(?:choose|chose|chosen|choosing|prioriti[sz]e[sd]?|prioriti[sz]ing|favou?r(?:ed|ing|s)?|"
+    r"prefer(?:red|ring|s)?|pick(?:ed|ing|s)?|put(?:ting|s)?|plac(?:e|ed|ing)|value[sd]?|valuing|"
+    r"optimi[sz](?:e|ed|ing) for|went with|go with|going with|side[sd]? with|weight(?:ed|ing)?)"
+)
 
 
 def _side(name: str) -> str:
@@ -21,22 +23,31 @@ def _side(name: str) -> str:
 
 
 # Each pattern names the winning side ``w`` and the losing side ``l``.
-PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"\b{_CHOICE}\s+{_side('w')}\s+(?:over|above|ahead of|before)\s+{_side('l')}{_CLAUSE_END}",
-    rf"{_side('w')}\s+(?:wins?|won|winning|takes? priority|took priority|takes? precedence|took precedence|trumps?|trumped|beats?|comes? first|came first)\s+(?:over|against|before)?\s*{_side('l')}{_CLAUSE_END}",
-    rf"\b{_side('w')}\s+(?:rather than|instead of|in place of)\s+{_side('l')}{_CLAUSE_END}",
-    rf"^\s*(?:so\s+|and\s+)?(?:rather than|instead of)\s+{_side('l')},\s*{_side('w')}{_CLAUSE_END}",
-    rf"{_side('w')}\s*,?\s+(?:at the (?:expense|cost) of|to the detriment of|sacrificing)\s+{_side('l')}{_CLAUSE_END}",
-    rf"{_side('w')}\s*,?\s+even (?:though|if|when|as)\s+(?:it|this|that|doing so|the change)?\s*(?:will\s+|would\s+|may\s+|might\s+)?(?P<l>(?:delay|cost|hurt|slow|push|sacrific|reduc|miss|mean|cut|break|lower|hit|drop|frustrat|annoy|upset|lose|lost)\w*\s+[^,;:.!?()]{{3,80}}?){_CLAUSE_END}",
-    rf"\b(?:accept(?:ed|ing|s)?|trad(?:e|ed|ing)|sacrific(?:e|ed|ing)|giv(?:e|ing) up|gave up|giving away)\s+{_side('l')}\s+(?:for|in exchange for|in return for|to get|to protect|to keep|to preserve|to buy)\s+{_side('w')}{_CLAUSE_END}",
-    rf"{_side('l')}\s+(?:takes?|took|will take|has to take)\s+a back\s?seat to\s+{_side('w')}{_CLAUSE_END}",
-    rf"{_side('l')}\s+(?:gives?|gave) way to\s+{_side('w')}{_CLAUSE_END}",
-))
+PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b{_CHOICE}\s+{_side('w')}\s+(?:over|above|ahead of|before)\s+{_side('l')}{_CLAUSE_END}",
+        rf"{_side('w')}\s+(?:wins?|won|winning|takes? priority|took priority|takes? precedence|took precedence|trumps?|trumped|beats?|comes? first|came first)\s+(?:over|against|before)?\s*{_side('l')}{_CLAUSE_END}",
+        rf"\b{_side('w')}\s+(?:rather than|instead of|in place of)\s+{_side('l')}{_CLAUSE_END}",
+        rf"^\s*(?:so\s+|and\s+)?(?:rather than|instead of)\s+{_side('l')},\s*{_side('w')}{_CLAUSE_END}",
+        rf"{_side('w')}\s*,?\s+(?:at the (?:expense|cost) of|to the detriment of|sacrificing)\s+{_side('l')}{_CLAUSE_END}",
+        rf"{_side('w')}\s*,?\s+even (?:though|if|when|as)\s+(?:it|this|that|doing so|the change)?\s*(?:will\s+|would\s+|may\s+|might\s+)?(?P<l>(?:delay|cost|hurt|slow|push|sacrific|reduc|miss|mean|cut|break|lower|hit|drop|frustrat|annoy|upset|lose|lost)\w*\s+[^,;:.!?()]{{3,80}}?){_CLAUSE_END}",
+        rf"\b(?:accept(?:ed|ing|s)?|trad(?:e|ed|ing)|sacrific(?:e|ed|ing)|giv(?:e|ing) up|gave up|giving away)\s+{_side('l')}\s+(?:for|in exchange for|in return for|to get|to protect|to keep|to preserve|to buy)\s+{_side('w')}{_CLAUSE_END}",
+        rf"{_side('l')}\s+(?:takes?|took|will take|has to take)\s+a back\s?seat to\s+{_side('w')}{_CLAUSE_END}",
+        rf"{_side('l')}\s+(?:gives?|gave) way to\s+{_side('w')}{_CLAUSE_END}",
+    )
+)
 
-_LEAD = re.compile(r"^(?:(?:so|and|but|thus|therefore|here|again|today|now|ultimately|in short|"
-                   r"we|i|they|the team|this memo|this decision|this|it)\s+)+", re.IGNORECASE)
-_NOISE = re.compile(r"\b(?:the (?:weekend|years?|months?|weeks?|past|holidays?)|time|night|"
-                    r"email|slack|phone|the phone)\b", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^(?:(?:so|and|but|thus|therefore|here|again|today|now|ultimately|in short|"
+    r"we|i|they|the team|this memo|this decision|this|it)\s+)+",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(
+    r"\b(?:the (?:weekend|years?|months?|weeks?|past|holidays?)|time|night|"
+    r"email|slack|phone|the phone)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -67,16 +67,28 @@ tenets:
     with pytest.raises(FrameworkError) as info:
         load_framework(bad)
     paths = {p.path for p in info.value.problems}
-    assert {"organization", "values[0].id", "values[0].definition", "values[2].id",
-            "values[2].layer", "values[1].parent", "tenets[0].values[0]"} <= paths
+    assert {
+        "organization",
+        "values[0].id",
+        "values[0].definition",
+        "values[2].id",
+        "values[2].layer",
+        "values[1].parent",
+        "tenets[0].values[0]",
+    } <= paths
     assert "duplicate id 'dup'" in info.value.message or any(
-        "duplicate" in p.message for p in info.value.problems)
+        "duplicate" in p.message for p in info.value.problems
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "needle"),
-    [("organization: [unclosed", "malformed YAML"), ('{"organization": ', "malformed JSON"),
-     ("", "empty"), ("- just\n- a list\n", "expected a mapping")],
+    [
+        ("organization: [unclosed", "malformed YAML"),
+        ('{"organization": ', "malformed JSON"),
+        ("", "empty"),
+        ("- just\n- a list\n", "expected a mapping"),
+    ],
 )
 def test_framework_malformed_input_is_named(text: str, needle: str) -> None:
     with pytest.raises(FrameworkError) as info:
@@ -93,7 +105,9 @@ def test_framework_requires_values_and_flags_unknown_fields() -> None:
 
 def test_framework_function_layer_needs_function() -> None:
     with pytest.raises(FrameworkError) as info:
-        load_framework("organization: A\nvalues:\n  - {id: a, name: A, definition: d, layer: team}\n")
+        load_framework(
+            "organization: A\nvalues:\n  - {id: a, name: A, definition: d, layer: team}\n"
+        )
     assert [p.path for p in info.value.problems] == ["values[0].team"]
 
 

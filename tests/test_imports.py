@@ -5,8 +5,16 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-FORBIDDEN = {"service", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "uvicorn", "alembic",
-             "psycopg"}
+FORBIDDEN = {
+    "service",
+    "fastapi",
+    "starlette",
+    "sqlmodel",
+    "sqlalchemy",
+    "uvicorn",
+    "alembic",
+    "psycopg",
+}
 
 
 def test_imports_nlp_does_not_depend_on_service_or_storage() -> None:

@@ -43,8 +43,17 @@ AGAINST = (
     "We chose feature velocity over reliability for the billing launch."
 )
 HEROICS = "Dana worked all weekend to hit the launch, praising engineers who work all weekend."
-CONTRACT_KEYS = {"organization", "period", "corpus", "memos_citing_any_tenet", "tenet_usage",
-                 "values", "drift", "conflicts", "documents"}
+CONTRACT_KEYS = {
+    "organization",
+    "period",
+    "corpus",
+    "memos_citing_any_tenet",
+    "tenet_usage",
+    "values",
+    "drift",
+    "conflicts",
+    "documents",
+}
 
 
 @pytest.fixture()
@@ -53,10 +62,12 @@ def auditor() -> Auditor:
 
 
 def _docs() -> list[Document]:
-    return [Document("m1", CITING, kind="memo", team="billing", date="2026-02-03"),
-            Document("m2", AGAINST, kind="memo", team="growth", date="2026-05-03"),
-            Document("p1", HEROICS, kind="promotion", team="growth", date="2026-08-01"),
-            Document("x1", "We moved the office to the third floor.", kind="other")]
+    return [
+        Document("m1", CITING, kind="memo", team="billing", date="2026-02-03"),
+        Document("m2", AGAINST, kind="memo", team="growth", date="2026-05-03"),
+        Document("p1", HEROICS, kind="promotion", team="growth", date="2026-08-01"),
+        Document("x1", "We moved the office to the third floor.", kind="other"),
+    ]
 
 
 def test_pipeline_report_has_contract_shape(auditor: Auditor) -> None:
@@ -79,13 +90,17 @@ def test_pipeline_direction_and_evidence_offsets(auditor: Auditor) -> None:
     for d in report["documents"]:
         for finding in d["tenets"] + d["values"] + d["tradeoffs"]:
             for ev in finding["evidence"]:
-                assert docs[ev["document"]].text[ev["start"]:ev["end"]] == ev["text"]
+                assert docs[ev["document"]].text[ev["start"] : ev["end"]] == ev["text"]
 
 
 def test_pipeline_period_filter_and_progress(auditor: Auditor) -> None:
     seen: list[tuple[int, int]] = []
-    report = auditor.audit(_docs(), period_from="2026-04-01", period_to="2026-06-30",
-                           progress=lambda done, total: seen.append((done, total)))
+    report = auditor.audit(
+        _docs(),
+        period_from="2026-04-01",
+        period_to="2026-06-30",
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert [d["id"] for d in report["documents"]] == ["m2"]
     assert seen[-1] == (1, 1)
 
@@ -118,7 +133,9 @@ def test_pipeline_real_model_finds_heroics_and_citation(real_embedder, real_segm
     report = auditor.audit(_docs())
     by_id = {d["id"]: d for d in report["documents"]}
     assert ("reliability-over-velocity", "explicit", "follows") in {
-        (t["tenet"], t["mode"], t["direction"]) for t in by_id["m1"]["tenets"]}
+        (t["tenet"], t["mode"], t["direction"]) for t in by_id["m1"]["tenets"]
+    }
     assert ("sustainable-pace", "violates") in {
-        (v["value"], v["stance"]) for v in by_id["p1"]["values"]}
+        (v["value"], v["stance"]) for v in by_id["p1"]["values"]
+    }
     assert by_id["x1"]["tenets"] == [] and by_id["x1"]["values"] == []

@@ -8,18 +8,33 @@ from nlp.tradeoffs import find_tradeoffs
 @pytest.mark.parametrize(
     ("sentence", "winner", "loser"),
     [
-        ("We chose reliability over feature velocity for checkout.", "reliability",
-         "feature velocity for checkout"),
+        (
+            "We chose reliability over feature velocity for checkout.",
+            "reliability",
+            "feature velocity for checkout",
+        ),
         ("Customer fit wins over deal size here.", "Customer fit", "deal size here"),
-        ("We shipped the redesign at the expense of test coverage.", "shipped the redesign",
-         "test coverage"),
-        ("Instead of a custom queue, we use the platform service.", "use the platform service",
-         "a custom queue"),
-        ("We are accepting slower onboarding in exchange for fewer support tickets.",
-         "fewer support tickets", "slower onboarding"),
+        (
+            "We shipped the redesign at the expense of test coverage.",
+            "shipped the redesign",
+            "test coverage",
+        ),
+        (
+            "Instead of a custom queue, we use the platform service.",
+            "use the platform service",
+            "a custom queue",
+        ),
+        (
+            "We are accepting slower onboarding in exchange for fewer support tickets.",
+            "fewer support tickets",
+            "slower onboarding",
+        ),
         ("Speed took a back seat to safety.", "safety", "Speed"),
-        ("We will hold the release, even though it delays the Q3 launch.", "will hold the release",
-         "delays the Q3 launch"),
+        (
+            "We will hold the release, even though it delays the Q3 launch.",
+            "will hold the release",
+            "delays the Q3 launch",
+        ),
     ],
 )
 def test_tradeoffs_find_winner_and_loser(sentence: str, winner: str, loser: str) -> None:
