@@ -13,7 +13,7 @@ import numpy as np
 
 from nlp.embed import Embedder
 from nlp.records import Framework, Tenet
-from nlp.text import content_stems
+from nlp.text import content_stems, words
 
 # Minimum cosine for a trade-off side to count as being "about" a value.
 SIDE_MIN_SIM = 0.36
@@ -95,6 +95,7 @@ class FrameworkIndex:
         self.tenet_vecs, self.prefer_vecs, self.over_vecs = vecs[:n], vecs[n : 2 * n], vecs[2 * n :]
         self.has_over = np.array([s.over is not None for s in self.sides], dtype=bool)
         self.tenet_stems = [content_stems(t.text) for t in fw.tenets]
+        self.tenet_words = [words(t.text) for t in fw.tenets]
         self.prefer_stems = [content_stems(s.prefer) for s in self.sides]
         self.over_stems = [content_stems(s.over or "") for s in self.sides]
         self.prefer_value = [self._side_value(t, i, True) for i, t in enumerate(fw.tenets)]

@@ -87,6 +87,8 @@ _CUE_TABLE: tuple[tuple[str, float, bool, tuple[str, ...]], ...] = (
         r"\bperformance (?:review|evaluation|appraisal)s?\b",
         r"\boperates? at the (?:\w+ )?level\b",
         r"\bis ready for (?:the next level|promotion|senior|staff)\b",
+        r"\brecommend(?:ing|ed)? (?:him|her|them|[a-z]+) for (?:senior|staff|principal|lead|promotion)\b",
+        r"\bpromot(?:e|ing) [a-z]+(?: [a-z]+)? to (?:senior|staff|principal|lead|level|l\d|manager|director|engineering manager)\b",
         r"\bcareer (?:ladder|path|framework|development|check-?in)s?\b",
         r"\bself[- ](?:review|assessment)\b",
     )),

@@ -21,6 +21,8 @@ from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext, SideMatch
 from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
+from nlp.genre import KindClassifier
+from nlp.kinds import kind_scores
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
 from nlp.segment import Segmenter, Sentence
@@ -47,6 +49,7 @@ class Auditor:
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else Segmenter()
         self.index = FrameworkIndex(framework, embedder)
+        self.kinds = KindClassifier(embedder)
 
     def analyze(
         self, documents: Sequence[Document], progress: Progress | None = None
@@ -114,7 +117,11 @@ class Auditor:
         sides = _side_matches(raws, self.embedder, self.index)
         out, at = [], 0
         for doc, ss, trs in zip(docs, sents, sides, strict=True):
-            out.append(DocContext(doc, ss, vecs[at : at + len(ss)], trs))
+            doc_vecs = vecs[at : at + len(ss)]
+            if doc.kind_inferred:
+                kind = self.kinds.classify(doc_vecs, kind_scores(doc.text, doc.title))
+                doc = dataclasses.replace(doc, kind=kind)
+            out.append(DocContext(doc, ss, doc_vecs, trs))
             at += len(ss)
         return out
 

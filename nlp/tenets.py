@@ -18,7 +18,7 @@ import numpy as np
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
 from nlp.records import Direction, Evidence, TenetFinding
-from nlp.text import containment, content_stems, quoted_spans
+from nlp.text import containment, content_stems, quoted_spans, verbatim_run, words
 
 CITE_CUE = re.compile(
     r"\b(?:tenets?|principles?|our rule|rule of thumb|as we say|we say|mantra|playbook|"
@@ -33,7 +33,8 @@ SET_ASIDE = re.compile(
     re.IGNORECASE,
 )
 VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
-EXPLICIT_SIM = 0.58  # cue present: cosine between sentence and tenet text
+EXPLICIT_SIM = 0.58
+VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
 QUOTE_CONTAINMENT = 0.7  # share of a quoted span's stems that come from the tenet text
 RESTATE_SIM = 0.68  # no cue: a sentence this close to the tenet text applies it implicitly
 PAIR_SIM = 0.42  # a trade-off whose sides match the tenet's sides at least this well
@@ -86,6 +87,9 @@ def _cite_score(text: str, index: FrameworkIndex, t: int, sim: float) -> float:
     lowered = text.lower()
     if index.tenet_ids[t] in lowered:
         return 1.0
+    need = min(VERBATIM_WORDS, max(3, len(index.tenet_words[t])))
+    if verbatim_run(words(text), index.tenet_words[t]) >= need:
+        return 0.95  # reproduces a stretch of the tenet's wording: a citation without quotes
     stems = content_stems(text)
     for quote in quoted_spans(text):
         q = content_stems(quote)

@@ -51,3 +51,17 @@ def containment(needle: set[str], hay: set[str]) -> float:
 
 def quoted_spans(text: str) -> list[str]:
     return [m.group(1) or m.group(2) for m in QUOTE_RE.finditer(text)]
+
+
+def verbatim_run(text_words: list[str], target: list[str]) -> int:
+    """Length of the longest run of consecutive words shared by the two word lists."""
+    best = 0
+    prev = [0] * (len(target) + 1)
+    for w in text_words:
+        cur = [0] * (len(target) + 1)
+        for j, t in enumerate(target, 1):
+            if w == t:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best

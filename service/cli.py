@@ -15,13 +15,24 @@ from rich.table import Table
 
 from nlp.errors import SaydoError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Audit what an organization says it values against what its documents do.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Audit what an organization says it values against what its documents do.",
+)
 err = Console(stderr=True)
 out = Console()
 
-FrameworkOpt = Annotated[Path, typer.Option("--framework", "-f", exists=True, dir_okay=False,
-                                            help="Values framework, YAML or JSON (contract §1).")]
+FrameworkOpt = Annotated[
+    Path,
+    typer.Option(
+        "--framework",
+        "-f",
+        exists=True,
+        dir_okay=False,
+        help="Values framework, YAML or JSON (contract §1).",
+    ),
+]
 EmbedderOpt = Annotated[str, typer.Option(help="Encoder backend: auto, onnx, torch or hash.")]
 
 
@@ -56,9 +67,12 @@ def _run_audit(auditor: Any, docs: list[Any], start: str | None, end: str | None
     columns = (TextColumn("Auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("audit", total=len(docs))
-        return auditor.audit(docs, period_from=start, period_to=end,  # type: ignore[no-any-return]
-                             progress=lambda done, total: bar.update(task, completed=done,
-                                                                     total=total))
+        return auditor.audit(
+            docs,
+            period_from=start,
+            period_to=end,  # type: ignore[no-any-return]
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 def _summary(report: dict[str, Any]) -> None:
@@ -67,17 +81,25 @@ def _summary(report: dict[str, Any]) -> None:
     for col in ("explicit", "implicit", "against"):
         table.add_column(col, justify="right")
     for row in report["tenet_usage"]:
-        table.add_row(row["tenet"], str(row["explicit_documents"]),
-                      str(row["implicit_documents"]), str(row["against_documents"]))
+        table.add_row(
+            row["tenet"],
+            str(row["explicit_documents"]),
+            str(row["implicit_documents"]),
+            str(row["against_documents"]),
+        )
     out.print(table)
-    out.print(f"Documents: {report['corpus']['documents']} {report['corpus']['by_kind']}; "
-              f"memos citing any tenet: {report['memos_citing_any_tenet']:.0%}")
+    out.print(
+        f"Documents: {report['corpus']['documents']} {report['corpus']['by_kind']}; "
+        f"memos citing any tenet: {report['memos_citing_any_tenet']:.0%}"
+    )
     for d in report["drift"][:5]:
         label = d.get("value") or d.get("theme")
         out.print(f"  [bold]{d['type']}[/] {label} (score {d['score']:.2f}): {d['summary']}")
     for c in report["conflicts"][:3]:
-        out.print(f"  conflict {' vs '.join(c['values'])}: {c['documents']} documents, "
-                  f"{c['resolved_for']}, tenet {c['tenet']}")
+        out.print(
+            f"  conflict {' vs '.join(c['values'])}: {c['documents']} documents, "
+            f"{c['resolved_for']}, tenet {c['tenet']}"
+        )
 
 
 @app.command()
@@ -99,8 +121,9 @@ def audit(
     _summary(report)
 
 
-def _write_outputs(report: dict[str, Any], json_out: Path | None, html_out: Path | None,
-                   md_out: Path | None) -> None:
+def _write_outputs(
+    report: dict[str, Any], json_out: Path | None, html_out: Path | None, md_out: Path | None
+) -> None:
     if json_out:
         json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         err.print(f"wrote {json_out}")
@@ -129,28 +152,38 @@ def score_memo(
         raise SaydoError(f"{file}: {result.status} — {result.error}")
     auditor = _auditor(framework, embedder)
     doc = result.document
-    scored = auditor.score_memo(doc.text, doc_id=doc.id, kind=doc.kind, team=doc.team,
-                                date=doc.date, title=doc.title)
+    scored = auditor.score_memo(
+        doc.text, doc_id=doc.id, kind=doc.kind, team=doc.team, date=doc.date, title=doc.title
+    )
     sys.stdout.write(json.dumps(scored, indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command("eval")
 def eval_corpus(
-    corpus: Annotated[Path, typer.Argument(exists=True, file_okay=False,
-                                           help="corpora/<org> with framework.yaml, docs/, gold.yaml")],
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, file_okay=False, help="corpora/<org> with framework.yaml, docs/, gold.yaml"
+        ),
+    ],
     embedder: EmbedderOpt = "auto",
     json_out: Annotated[Path | None, typer.Option("--json")] = None,
+    report_out: Annotated[
+        Path | None, typer.Option("--report", help="Also write the report.")
+    ] = None,
 ) -> None:
     """Precision / recall / F1 of each finding type against the corpus's gold labels."""
     from nlp.evaluate import evaluate, load_gold
 
     manifest = corpus / "manifest.csv"
     auditor = _auditor(corpus / "framework.yaml", embedder)
-    report = _run_audit(auditor, _ingest(corpus / "docs", manifest if manifest.exists() else None),
-                        None, None)
+    report = _run_audit(
+        auditor, _ingest(corpus / "docs", manifest if manifest.exists() else None), None, None
+    )
     scores = evaluate(report, load_gold(corpus))
     if json_out:
         json_out.write_text(json.dumps(scores, indent=2), encoding="utf-8")
+    _write_outputs(report, report_out, None, None)
     _print_scores(corpus.name, scores)
 
 
@@ -160,13 +193,20 @@ def _print_scores(name: str, scores: dict[str, Any]) -> None:
         table.add_column(col)
     for key in ("explicit_tenet", "tenet_applied", "value_stance", "tradeoff"):
         s = scores[key]
-        table.add_row(key, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-                      f"{s['tp']}/{s['fp']}/{s['fn']}")
+        table.add_row(
+            key,
+            f"{s['precision']:.3f}",
+            f"{s['recall']:.3f}",
+            f"{s['f1']:.3f}",
+            f"{s['tp']}/{s['fp']}/{s['fn']}",
+        )
     out.print(table)
     kinds = scores["kind_accuracy"]
-    out.print(f"direction accuracy {scores['direction_accuracy']:.3f} (n={scores['direction_n']}); "
-              f"kind accuracy {kinds['all']:.3f} (inferred only: {kinds['inferred']:.3f}, "
-              f"n={kinds['inferred_n']})")
+    out.print(
+        f"direction accuracy {scores['direction_accuracy']:.3f} (n={scores['direction_n']}); "
+        f"kind accuracy {kinds['all']:.3f} (inferred only: {kinds['inferred']:.3f}, "
+        f"n={kinds['inferred_n']})"
+    )
     out.print(f"planted: {json.dumps(scores['planted'])}")
 
 
