@@ -34,6 +34,27 @@ _TENET_SIDES = (
 )
 
 
+_CONTRAST = re.compile(r"\s*,?\s+(?:rather than|instead of)\s+", re.I)
+_CLAUSE = re.compile(r"\s*(?:[,;:(]|\s(?:or|and|because|while|so that|when|until|for)\s)\s*", re.I)
+
+
+def expand_behaviour(text: str) -> tuple[list[str], list[str]]:
+    """A behaviour's variants of the same polarity and of the opposite polarity.
+
+    Short clauses match short sentences better than a long example does, and
+    "moving the date rather than asking for weekend work" also names a behaviour to avoid.
+    """
+    same, opposite = [text], []
+    parts = _CONTRAST.split(text, maxsplit=1)
+    if len(parts) == 2 and len(parts[1].split()) >= 2:
+        same.append(parts[0])
+        opposite.append(parts[1])
+    for piece in _CLAUSE.split(parts[0]):
+        if len(piece.split()) >= 3 and piece != parts[0]:
+            same.append(piece)
+    return same, opposite
+
+
 @dataclass(frozen=True)
 class TenetSides:
     prefer: str
@@ -71,13 +92,22 @@ class FrameworkIndex:
         pos_texts, pos_owner, neg_texts, neg_owner = [], [], [], []
         behaviour = []
         for i, v in enumerate(fw.values):
-            for text in (v.name, f"{v.name}: {v.definition}", *v.examples):
-                behaviour.append(text in v.examples or not v.examples and text != v.name)
+            for text in (v.name, f"{v.name}: {v.definition}"):
+                behaviour.append(not v.examples and text != v.name)
                 pos_texts.append(text)
                 pos_owner.append(i)
-            for text in v.anti_patterns:
-                neg_texts.append(text)
-                neg_owner.append(i)
+            for good, bad in [expand_behaviour(t) for t in v.examples]:
+                pos_texts += good
+                pos_owner += [i] * len(good)
+                behaviour += [True] * len(good)
+                neg_texts += bad
+                neg_owner += [i] * len(bad)
+            for bad, good in [expand_behaviour(t) for t in v.anti_patterns]:
+                neg_texts += bad
+                neg_owner += [i] * len(bad)
+                pos_texts += good
+                pos_owner += [i] * len(good)
+                behaviour += [True] * len(good)
         vecs = embedder.encode(pos_texts + neg_texts)
         self.pos_vecs, self.neg_vecs = vecs[: len(pos_texts)], vecs[len(pos_texts) :]
         self.pos_owner = np.array(pos_owner, dtype=np.int64)

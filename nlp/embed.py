@@ -112,6 +112,14 @@ class CachedEmbedder:
         self.hits = 0
         self.misses = 0
 
+    def clear(self) -> None:
+        """Forget every cached vector, in memory and on disk (vectors can be inverted to text)."""
+        with self._lock:
+            self._mem.clear()
+            if self.cache_dir is not None and self.cache_dir.exists():
+                for path in self.cache_dir.glob("*/*.npy"):
+                    path.unlink(missing_ok=True)
+
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\0{text}".encode()).hexdigest()
 

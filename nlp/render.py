@@ -621,7 +621,7 @@ def render_html(report: Report) -> str:
         el("body", el("main", sections)),
         lang="en",
     )
-    return "<!doctype html>\n" + page + "\n"
+    return str(Markup("<!doctype html>\n") + page + Markup("\n"))
 
 
 # --- Markdown ---------------------------------------------------------------------------------

@@ -56,7 +56,9 @@ class ApiKey(SQLModel, table=True):
     __tablename__ = "api_key"
 
     id: str = Field(default_factory=lambda: new_id("key"), primary_key=True, max_length=40)
-    org_id: str = Field(foreign_key="organization.id", index=True, max_length=40, ondelete="CASCADE")
+    org_id: str = Field(
+        foreign_key="organization.id", index=True, max_length=40, ondelete="CASCADE"
+    )
     prefix: str = Field(max_length=16)
     key_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = _ts()
@@ -67,7 +69,9 @@ class Framework(SQLModel, table=True):
     __tablename__ = "framework"
 
     id: str = Field(default_factory=lambda: new_id("fw"), primary_key=True, max_length=40)
-    org_id: str = Field(foreign_key="organization.id", index=True, max_length=40, ondelete="CASCADE")
+    org_id: str = Field(
+        foreign_key="organization.id", index=True, max_length=40, ondelete="CASCADE"
+    )
     organization: str = Field(max_length=200)
     source: str = Field(sa_type=sa.Text)
     source_format: str = Field(max_length=8)
@@ -106,7 +110,9 @@ class Audit(SQLModel, table=True):
     __tablename__ = "audit"
 
     id: str = Field(default_factory=lambda: new_id("aud"), primary_key=True, max_length=40)
-    org_id: str = Field(foreign_key="organization.id", index=True, max_length=40, ondelete="CASCADE")
+    org_id: str = Field(
+        foreign_key="organization.id", index=True, max_length=40, ondelete="CASCADE"
+    )
     framework_id: str = Field(foreign_key="framework.id", max_length=40, ondelete="CASCADE")
     params: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     status: str = Field(default="queued", max_length=10, index=True)

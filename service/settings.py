@@ -34,7 +34,7 @@ class Settings:
     max_files_per_request: int = 500
     max_document_chars: int = 2_000_000
     max_pdf_pages: int = 200
-    parse_cpu_seconds: float = 10.0
+    parse_cpu_seconds: int = 10
     parse_wall_seconds: float = 20.0
     parse_memory_mb: int = 512
     max_memo_chars: int = 200_000

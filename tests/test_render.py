@@ -360,3 +360,9 @@ def test_render_markdown_matches_golden(report: dict[str, Any]) -> None:
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(md, encoding="utf-8")
     assert md == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_render_html_starts_with_a_real_doctype() -> None:
+    from nlp.render import render_html
+
+    assert render_html({}).startswith("<!doctype html>\n<html")

@@ -1,0 +1,1 @@
+"""HTTP routers: thin adapters from requests to the keyword-only service functions."""
