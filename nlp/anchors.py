@@ -17,7 +17,8 @@ from nlp.text import content_stems, words
 
 # Minimum cosine for a trade-off side to count as being "about" a value.
 SIDE_MIN_SIM = 0.36
-TENET_SIDE_MIN_SIM = 0.2
+OVER_MIN_SIM = 0.45  # an unlisted value must be named this clearly by a tenet's given-up side
+OVER_MARGIN = 0.05
 _TENET_SIDES = (
     re.compile(
         r"when (?P<a>.+?) (?:and|vs\.?|versus) (?P<b>.+?) (?:conflict|collide|clash|pull|are in tension|compete)[^,]*,\s*(?:we (?:choose|pick|favou?r|prefer) )?(?P<w>.+?)(?: wins| comes first| over .+)?[.,]?$",
@@ -130,6 +131,11 @@ class FrameworkIndex:
         self.over_stems = [content_stems(s.over or "") for s in self.sides]
         self.prefer_value = [self._side_value(t, i, True) for i, t in enumerate(fw.tenets)]
         self.over_value = [self._side_value(t, i, False) for i, t in enumerate(fw.tenets)]
+        # Exact names first: value names, then tenet sides mapped to values; longest keys first.
+        keys = [(content_stems(v.name), v.id) for v in fw.values]
+        keys += [(self.prefer_stems[i], v) for i, v in enumerate(self.prefer_value) if v]
+        keys += [(self.over_stems[i], v) for i, v in enumerate(self.over_value) if v]
+        self._side_keys = sorted(keys, key=lambda kv: -len(kv[0]))
 
     def value_similarity(self, vecs: np.ndarray) -> np.ndarray:
         """(n, n_values): the best cosine of each row to any positive prototype of each value."""
@@ -150,15 +156,29 @@ class FrameworkIndex:
             return np.full((len(vecs), len(self.value_ids)), -1.0, dtype=np.float32)
         return _max_by_owner(vecs @ self.neg_vecs.T, self.neg_owner, len(self.value_ids))
 
-    def side_values(self, vecs: np.ndarray) -> list[str | None]:
-        """Map trade-off side embeddings to the value they are about, or None."""
+    def side_values(self, vecs: np.ndarray, texts: list[str] | None = None) -> list[str | None]:
+        """Map trade-off sides to the value they are about, or None.
+
+        A side that names a value ("customer trust") or a tenet side ("feature velocity") maps
+        lexically; otherwise the closest value by embedding, above a floor.
+        """
         if not len(vecs):
             return []
         sims = np.maximum(self.value_similarity(vecs), self._tenet_side_sims(vecs))
         best = sims.argmax(axis=1)
-        return [
+        out: list[str | None] = [
             self.value_ids[b] if sims[i, b] >= SIDE_MIN_SIM else None for i, b in enumerate(best)
         ]
+        for i, text in enumerate(texts or []):
+            out[i] = self._lexical_side(text) or out[i]
+        return out
+
+    def _lexical_side(self, text: str) -> str | None:
+        stems = content_stems(text)
+        for keys, owner in self._side_keys:
+            if keys and keys <= stems:
+                return owner
+        return None
 
     def _tenet_side_sims(self, vecs: np.ndarray) -> np.ndarray:
         """Tenet sides vote for the values they were mapped to ("reliability" -> customer-trust)."""
@@ -174,24 +194,35 @@ class FrameworkIndex:
         return out
 
     def _side_value(self, tenet: Tenet, i: int, prefer: bool) -> str | None:
-        vec = (self.prefer_vecs if prefer else self.over_vecs)[i : i + 1]
+        """The stated value behind a tenet side, or None when the side is not a stated value.
+
+        The preferred side is the closest of the tenet's listed values. The given-up side is
+        another listed value that sits closer to it than to the preferred side, else an unlisted
+        value that it clearly names; "heroics" or "deal size" are usually no stated value at all.
+        """
+        side = (self.prefer_vecs if prefer else self.over_vecs)[i : i + 1]
         if not prefer and not self.has_over[i]:
             return None
-        sims = self.value_similarity(vec)[0]
-        if prefer and tenet.values:
-            # The tenet operationalizes its listed values; its preferred side is the closest one.
-            linked = [self.value_ids.index(v) for v in tenet.values if v in self.value_ids]
-            return self.value_ids[max(linked, key=lambda j: sims[j])]
-        if not prefer:
-            # The given-up side is usually another stated value, phrased loosely ("feature
-            # velocity" for "Ship to learn"), so a lower bar applies than for free text.
-            winner = self.prefer_value[i]
-            order = [j for j in np.argsort(-sims) if self.value_ids[j] != winner]
-            if order and sims[order[0]] >= TENET_SIDE_MIN_SIM:
-                return self.value_ids[order[0]]
-            return None
-        best = int(sims.argmax())
-        return self.value_ids[best] if sims[best] >= SIDE_MIN_SIM else None
+        sims = self.value_similarity(side)[0]
+        linked = [self.value_ids.index(v) for v in tenet.values if v in self.value_ids]
+        if prefer:
+            if linked:
+                return self.value_ids[max(linked, key=lambda j: sims[j])]
+            best = int(sims.argmax())
+            return self.value_ids[best] if sims[best] >= SIDE_MIN_SIM else None
+        winner = self.prefer_value[i]
+        other = self.value_similarity(self.prefer_vecs[i : i + 1])[0]
+        for j in sorted(linked, key=lambda j: -sims[j]):
+            if self.value_ids[j] != winner and sims[j] > other[j]:
+                return self.value_ids[j]
+        order = [j for j in np.argsort(-sims) if self.value_ids[j] != winner and j not in linked]
+        if (
+            len(order) >= 2
+            and sims[order[0]] >= OVER_MIN_SIM
+            and sims[order[0]] - sims[order[1]] >= OVER_MARGIN
+        ):
+            return self.value_ids[order[0]]
+        return None
 
 
 def _max_by_owner(sims: np.ndarray, owner: np.ndarray, n_owners: int) -> np.ndarray:

@@ -45,25 +45,55 @@ def conflict_table(findings: list[DocumentFindings], index: FrameworkIndex) -> l
             pairs[key].docs[f.document.id] = winner
             if ev is not None:
                 pairs[key].evidence.append(ev)
-    rows = [_row(key, pair, index) for key, pair in pairs.items()]
+    applied = _tenet_documents(findings)
+    rows = [_row(key, pair, index, applied) for key, pair in pairs.items()]
     return sorted(rows, key=lambda r: (-r["documents"], r["values"]))
 
 
-def settling_tenet(pair: tuple[str, str], index: FrameworkIndex) -> int | None:
-    """Index of the tenet whose preferred and given-up sides are exactly this pair."""
+def settling_tenet(
+    pair: tuple[str, str],
+    index: FrameworkIndex,
+    docs: set[str] = frozenset(),  # type: ignore[assignment]
+    applied: dict[str, set[str]] | None = None,
+) -> int | None:
+    """Index of the tenet that settles this pair of values, or None.
+
+    A tenet whose two sides are exactly the pair settles it. Failing that, a tenet that prefers
+    one of the two values, names no stated value on its other side, and is the one most applied
+    in the documents where the pair conflicts ("reliability over feature velocity" settles
+    customer trust vs ship-to-learn when memos about that conflict apply it).
+    """
     for t in range(len(index.tenet_ids)):
         if {index.prefer_value[t], index.over_value[t]} == set(pair):
             return t
-    return None
+    applied = applied or {}
+    candidates = [
+        t
+        for t in range(len(index.tenet_ids))
+        if index.prefer_value[t] in pair and index.over_value[t] is None
+    ]
+    scored = [(len(applied.get(index.tenet_ids[t], set()) & docs), t) for t in candidates]
+    scored = [st for st in scored if st[0] > 0]
+    return max(scored)[1] if scored else None
 
 
-def _row(key: tuple[str, str], pair: _Pair, index: FrameworkIndex) -> dict[str, Any]:
+def _tenet_documents(findings: list[DocumentFindings]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        for t in f.tenets:
+            out[t.tenet].add(f.document.id)
+    return out
+
+
+def _row(
+    key: tuple[str, str], pair: _Pair, index: FrameworkIndex, applied: dict[str, set[str]]
+) -> dict[str, Any]:
     wins = Counter(pair.docs.values())
-    t = settling_tenet(key, index)
+    t = settling_tenet(key, index, set(pair.docs), applied)
     against = []
     if t is not None:
-        loser_side = index.over_value[t]
-        against = sorted(d for d, w in pair.docs.items() if w == loser_side)
+        preferred = index.prefer_value[t]
+        against = sorted(d for d, w in pair.docs.items() if w != preferred)
     return {
         "values": list(key),
         "documents": len(pair.docs),

@@ -64,13 +64,17 @@ class KindClassifier:
     def classify(self, opening_vecs: np.ndarray, cue_scores: Mapping[str, float]) -> str:
         """The best kind for a document whose opening sentences are ``opening_vecs``."""
         if not len(opening_vecs):
-            return max(cue_scores, key=lambda k: cue_scores[k]) if any(cue_scores.values()) \
+            return (
+                max(cue_scores, key=lambda k: cue_scores[k])
+                if any(cue_scores.values())
                 else "other"
+            )
         vecs = opening_vecs[:OPENING_SENTENCES]
         total = {}
         for kind in self.kinds:
             best = np.sort((vecs @ self.vecs[kind].T).max(axis=1))[-TOP_K:]
             total[kind] = EMBED_WEIGHT * float(best.mean()) + CUE_WEIGHT * min(
-                cue_scores.get(kind, 0.0), CUE_CAP)
+                cue_scores.get(kind, 0.0), CUE_CAP
+            )
         total["other"] -= OTHER_PENALTY
         return max(total, key=lambda k: total[k])

@@ -148,7 +148,7 @@ def _side_matches(
     if not texts:
         return [[] for _ in raws]
     vecs = embedder.encode(texts)
-    values = index.side_values(vecs)
+    values = index.side_values(vecs, texts)
     out, at = [], 0
     for trs in raws:
         row = []

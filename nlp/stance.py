@@ -9,6 +9,7 @@ Three kinds of evidence vote, strongest wins:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -17,7 +18,16 @@ from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
 from nlp.records import Evidence, Stance, TenetFinding, ValueFinding
 
-BEHAVIOUR_SIM = 0.55  # a sentence this close to an example / anti-pattern is evidence
+PLAIN_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|didn't|don't|won't|wasn't|isn't|failed to)\b", re.I
+)
+REFUSAL = re.compile(
+    r"\b(?:not|no|never|nobody|none|without|instead of|rather than|refus\w*|declin\w*|"
+    r"push(?:ed|es|ing)? back|stopp?(?:ed|ing)?|avoid\w*|won't|wouldn't|didn't|don't|doesn't|"
+    r"isn't|wasn't|can't|cannot|held off|protect\w*|cut scope|moved? the date)\b",
+    re.IGNORECASE,
+)
+BEHAVIOUR_SIM = 0.46  # a sentence this close to an example / anti-pattern is evidence
 BEHAVIOUR_MARGIN = 0.05  # ... and must be closer to that side than to the other
 TRADEOFF_WEIGHT = 0.62
 TENET_WEIGHT = {"explicit": 0.66, "implicit": 0.6}
@@ -56,6 +66,12 @@ def _strength(items: list[tuple[float, Evidence]]) -> float:
 
 
 def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> None:
+    """Sentences that read like an example (upholds) or an anti-pattern (violates).
+
+    Embeddings barely tell "we never work weekends" from "we worked all weekend", so a refusal
+    or negation in the sentence flips an anti-pattern match into upholding, and a plain negation
+    flips an example match into violating.
+    """
     if not len(ctx.vecs):
         return
     pos = index.behaviour_similarity(ctx.vecs)
@@ -64,19 +80,21 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
         p, n = float(pos[i, j]), float(neg[i, j])
         if abs(p - n) < BEHAVIOUR_MARGIN:
             continue
-        stance = "upholds" if p > n else "violates"
+        text = ctx.sentences[int(i)].text
+        if n > p:
+            stance = "upholds" if REFUSAL.search(text) else "violates"
+        else:
+            stance = "violates" if PLAIN_NEGATION.search(text) else "upholds"
         votes[(index.value_ids[j], stance)].append((max(p, n), ctx.evidence(int(i))))
 
 
 def _tradeoff_votes(ctx: DocContext, votes: Votes) -> None:
+    """The winning side of a trade-off upholds its value. Losing a legitimate trade-off is not a
+    violation (a tenet exists to settle exactly that); going against a tenet is, via its vote."""
     for tr in ctx.tradeoffs:
-        if tr.winner == tr.loser:
-            continue
-        ev = ctx.span_evidence(tr.raw.start, tr.raw.end)
-        if tr.winner:
+        if tr.winner and tr.winner != tr.loser:
+            ev = ctx.span_evidence(tr.raw.start, tr.raw.end)
             votes[(tr.winner, "upholds")].append((TRADEOFF_WEIGHT, ev))
-        if tr.loser:
-            votes[(tr.loser, "violates")].append((TRADEOFF_WEIGHT, ev))
 
 
 def _tenet_votes(index: FrameworkIndex, tenets: list[TenetFinding], votes: Votes) -> None:

@@ -159,9 +159,7 @@ def _implicit(
     return TenetFinding(tenet_id, "implicit", direction, round(score, 3), tuple(evidence))
 
 
-def _direction(
-    ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]
-) -> Direction:
+def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:
     """Trade-off votes decide; without them, a citing sentence that sets the tenet aside."""
     if pairs:
         against = sum(s for _, s, d in pairs if d == "against")

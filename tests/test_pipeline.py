@@ -32,7 +32,7 @@ tenets:
     text: When feature velocity and reliability conflict, reliability wins for core workflows.
     prefer: reliability
     over: feature velocity
-    values: [customer-trust]
+    values: [customer-trust, ship-to-learn]
 """
 CITING = (
     "# Checkout retries\n\nPer our tenet that reliability wins over feature velocity, we hold the "
