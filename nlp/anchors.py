@@ -6,8 +6,10 @@ every matcher to map sentences and trade-off sides onto value and tenet ids.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -88,6 +90,28 @@ class FrameworkIndex:
         self.tenet_ids = [t.id for t in framework.tenets]
         self._embed_values(framework, embedder)
         self._embed_tenets(framework, embedder)
+        self._calibrate(embedder.encode(reference_sentences()))
+
+    def _calibrate(self, ref: np.ndarray) -> None:
+        """Per-value median and spread of similarity over ordinary document sentences.
+
+        Some values' examples resemble almost any sentence ("following up with the customer");
+        standardising against background sentences makes one threshold fit every value.
+        """
+        self.beh_center, self.beh_scale = _robust_stats(self.behaviour_similarity(ref))
+        self.anti_center, self.anti_scale = _robust_stats(self.anti_similarity(ref))
+
+    def calibrated(self, sentence_vecs: np.ndarray) -> FrameworkIndex:
+        """A copy of this index standardised against ``sentence_vecs`` instead."""
+        other = copy.copy(self)
+        other._calibrate(sentence_vecs)
+        return other
+
+    def behaviour_z(self, vecs: np.ndarray) -> np.ndarray:
+        return (self.behaviour_similarity(vecs) - self.beh_center) / self.beh_scale
+
+    def anti_z(self, vecs: np.ndarray) -> np.ndarray:
+        return (self.anti_similarity(vecs) - self.anti_center) / self.anti_scale
 
     def _embed_values(self, fw: Framework, embedder: Embedder) -> None:
         pos_texts, pos_owner, neg_texts, neg_owner = [], [], [], []
@@ -223,6 +247,19 @@ class FrameworkIndex:
         ):
             return self.value_ids[order[0]]
         return None
+
+
+def reference_sentences() -> list[str]:
+    """Background sentences shipped with the package (nlp/data/reference_sentences.txt)."""
+    path = Path(__file__).parent / "data" / "reference_sentences.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _robust_stats(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    center = np.median(sims, axis=0)
+    spread = 1.4826 * np.median(np.abs(sims - center), axis=0)  # MAD, scaled like a std
+    return center, np.maximum(spread, 0.02)
 
 
 def _max_by_owner(sims: np.ndarray, owner: np.ndarray, n_owners: int) -> np.ndarray:

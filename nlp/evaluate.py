@@ -134,8 +134,9 @@ def planted(report: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
         }
         words = {w.lower() for w in want.get("keywords", [])}
         for t in themes:
+            # Found = names the planted theme (a keyword in common) and mostly covers its documents.
             overlap = len(set(t["documents"]) & want_docs) / max(1, len(t["documents"]))
-            if overlap >= 0.5 or words & {k.lower() for k in t["keywords"]}:
+            if overlap >= 0.5 and words & {k.lower() for k in t["keywords"]}:
                 found_theme = t["theme"]
                 break
     out["unstated_value_found"] = found_theme

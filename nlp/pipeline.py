@@ -32,7 +32,10 @@ from nlp.tenets import tenet_findings
 from nlp.tradeoffs import RawTradeoff, find_tradeoffs
 
 Progress = Callable[[int, int], None]
-CHUNK = 32  # documents per model batch: large enough to batch well, small for smooth progress
+CHUNK = 32
+MIN_CALIBRATION_SENTENCES = (
+    300  # documents per model batch: large enough to batch well, small for smooth progress
+)
 
 
 class SentenceSplitter(Protocol):
@@ -87,7 +90,7 @@ class Auditor:
             date=meta.get("date"),
             title=meta.get("title"),
         )
-        findings, _ = self._analyze([doc], None)
+        findings, _ = self._analyze([doc], None)  # one memo: background calibration
         f = findings[0]
         return {
             **document_dict(f),
@@ -100,10 +103,14 @@ class Auditor:
     ) -> tuple[list[DocumentFindings], list[Motive]]:
         findings: list[DocumentFindings] = []
         found: list[Motive] = []
+        index = self.index
         for lo in range(0, len(documents), CHUNK):
-            for ctx in self._contexts(documents[lo : lo + CHUNK]):
-                findings.append(self._findings(ctx))
-                found.extend(motives(ctx, self.index))
+            contexts = self._contexts(documents[lo : lo + CHUNK])
+            if lo == 0:
+                index = self._corpus_index(contexts)
+            for ctx in contexts:
+                findings.append(self._findings(ctx, index))
+                found.extend(motives(ctx, index))
             if progress is not None:
                 progress(len(findings), len(documents))
         return findings, found
@@ -125,9 +132,21 @@ class Auditor:
             at += len(ss)
         return out
 
-    def _findings(self, ctx: DocContext) -> DocumentFindings:
-        tenets = tenet_findings(ctx, self.index)
-        values = value_findings(ctx, self.index, tenets)
+    def _corpus_index(self, contexts: list[DocContext]) -> FrameworkIndex:
+        """The index standardised against this batch's own sentences when there are enough.
+
+        Similarity levels differ between organizations' writing; calibrating on the batch (no
+        labels involved) keeps one threshold meaningful. Small batches and single memos use the
+        background sentences shipped with the package.
+        """
+        vecs = [c.vecs for c in contexts if len(c.vecs)]
+        if sum(len(v) for v in vecs) < MIN_CALIBRATION_SENTENCES:
+            return self.index
+        return self.index.calibrated(np.concatenate(vecs))
+
+    def _findings(self, ctx: DocContext, index: FrameworkIndex) -> DocumentFindings:
+        tenets = tenet_findings(ctx, index)
+        values = value_findings(ctx, index, tenets)
         tradeoffs = tuple(
             Tradeoff(
                 t.winner,

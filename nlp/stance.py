@@ -27,8 +27,9 @@ REFUSAL = re.compile(
     r"isn't|wasn't|can't|cannot|held off|protect\w*|cut scope|moved? the date)\b",
     re.IGNORECASE,
 )
-BEHAVIOUR_SIM = 0.46  # a sentence this close to an example / anti-pattern is evidence
-BEHAVIOUR_MARGIN = 0.05  # ... and must be closer to that side than to the other
+BEHAVIOUR_SIM = 0.42
+BEHAVIOUR_Z = 2.5  # ... and stand out this far from ordinary sentences (robust z-score)  # a sentence this close to an example / anti-pattern is evidence
+BEHAVIOUR_MARGIN = 0.06  # ... and must be closer to that side than to the other
 TRADEOFF_WEIGHT = 0.62
 TENET_WEIGHT = {"explicit": 0.66, "implicit": 0.6}
 MIN_SCORE = 0.55
@@ -76,7 +77,9 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
         return
     pos = index.behaviour_similarity(ctx.vecs)
     neg = index.anti_similarity(ctx.vecs)
-    for i, j in zip(*np.nonzero(np.maximum(pos, neg) >= BEHAVIOUR_SIM), strict=True):
+    z = np.maximum(index.behaviour_z(ctx.vecs), index.anti_z(ctx.vecs))
+    hits = (np.maximum(pos, neg) >= BEHAVIOUR_SIM) & (z >= BEHAVIOUR_Z)
+    for i, j in zip(*np.nonzero(hits), strict=True):
         p, n = float(pos[i, j]), float(neg[i, j])
         if abs(p - n) < BEHAVIOUR_MARGIN:
             continue
