@@ -25,54 +25,16 @@ MOTIVE_CUE = re.compile(
     r"goal|target|praised?|recogni[sz]e[sd]?|rewarded|impact|promot\w+|deserves?|credit)\b",
     re.IGNORECASE,
 )
+# Words of the document genres themselves (every promotion write-up says "promote"): never themes.
 _GENERIC = frozenset(
-    [
-        "team",
-        "teams",
-        "work",
-        "worked",
-        "working",
-        "make",
-        "made",
-        "need",
-        "needed",
-        "time",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "quarter",
-        "day",
-        "days",
-        "year",
-        "people",
-        "customer",
-        "customers",
-        "product",
-        "company",
-        "decision",
-        "decisions",
-        "memo",
-        "doc",
-        "document",
-        "also",
-        "get",
-        "got",
-        "going",
-        "will",
-        "would",
-        "could",
-        "should",
-        "just",
-        "like",
-        "new",
-        "one",
-        "two",
-        "three",
-        "first",
-        "last",
-        "next",
-    ]
+    """team teams work worked working make made need needed time week weeks month months quarter
+    day days year people customer customers product company decision decisions memo doc document
+    also get got going will would could should just like new one two three first last next
+    promote promoted promotion promotions promoting recommend recommended recommendation
+    recommending senior staff principal manager management lead impact effective strong strongly
+    incident incidents outage postmortem review root cause proposal proposed decide decided
+    level ready role engineer engineers engineering january february march april may june july
+    august september october november december monday tuesday wednesday thursday friday""".split()  # noqa: SIM905
 )
 
 
