@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -40,29 +41,50 @@ TOKENIZER_FILES = (
     "config.json", "sentence_bert_config.json",
 )  # fmt: skip
 # Everything that changes the output bytes; a change here forces a rebuild.
-SETTINGS: dict[str, Any] = {
+EXPORT: dict[str, Any] = {
     "build": 1,
     "exporter": "torch.onnx.export (TorchScript, dynamo=False)",
     "opset": 17,
     "inputs": ["input_ids", "attention_mask"],
     "output": "sentence_embedding (masked mean of last_hidden_state; not normalised)",
     "dynamic_axes": {"input_ids": ["batch", "sequence"], "attention_mask": ["batch", "sequence"]},
-    "quantization": {
+}
+# Quantization schemes, by versioned name. "dynamic" is ~2.3x faster than fp32 on this CPU (mean
+# cosine to fp32 ~0.992); "blockwise" agrees far better (~0.9996) but is only ~1.15x faster.
+SCHEMES: dict[str, dict[str, Any]] = {
+    "int8-dynamic.v1": {
         "method": "onnxruntime.quantization.quantize_dynamic",
-        "weight_type": "QInt8",
-        "activations": "QUInt8, dynamic per tensor",
+        "weights": "QInt8, per output channel",
+        "activations": "QUInt8, dynamic, one scale per tensor per batch",
         "op_types": ["MatMul"],
-        "per_channel": True,
-        "reduce_range": False,
+    },
+    "int8-blockwise.v1": {
+        "method": "MatMulNBits (com.microsoft), written by nlp.build_onnx",
+        "weights": "8-bit symmetric, one scale per block of 32 input rows",
+        "activations": "int8 per block at run time (accuracy_level 4)",
+        "op_types": ["MatMul"],
+        "block_size": 32,
+        "accuracy_level": 4,
     },
 }
+DEFAULT_SCHEME = "int8-dynamic.v1"
 MIN_MEAN_COSINE = 0.98
+
+
+def settings(scheme: str = DEFAULT_SCHEME) -> dict[str, Any]:
+    """The export settings plus the named quantization scheme (recorded in the manifest)."""
+    if scheme not in SCHEMES:
+        raise BuildError(f"unknown quantization scheme {scheme!r}; valid: {', '.join(SCHEMES)}")
+    return {**EXPORT, "scheme": scheme, "quantization": SCHEMES[scheme]}
+
 
 log = logging.getLogger("saydo.build_onnx")
 
 
 class BuildError(SaydoError):
     """The encoder could not be built, or the built encoder disagrees with the fp32 reference."""
+
+    code = "model_build_failed"
 
 
 @dataclass(frozen=True)
@@ -72,14 +94,21 @@ class BuildResult:
     manifest: dict[str, Any]
 
 
-def build(out_dir: Path, *, source: Path | None = None, force: bool = False) -> BuildResult:
+def build(
+    out_dir: Path,
+    *,
+    source: Path | None = None,
+    force: bool = False,
+    scheme: str = DEFAULT_SCHEME,
+) -> BuildResult:
     """Build (or confirm up to date) the int8 encoder in ``out_dir``; returns the manifest.
 
     Raises ``BuildError`` when the int8 vectors' mean cosine to fp32 is below ``MIN_MEAN_COSINE``;
     nothing in ``out_dir`` is replaced in that case.
     """
     source = source or minilm_path()
-    digest = source_digest(source)
+    config = settings(scheme)
+    digest = source_digest(source, config)
     if not force and is_up_to_date(out_dir, digest):
         return BuildResult(out_dir, True, read_manifest(out_dir))
     started = time.perf_counter()
@@ -89,7 +118,7 @@ def build(out_dir: Path, *, source: Path | None = None, force: bool = False) -> 
         log.info("exporting %s to ONNX (fp32)", source)
         export_fp32(source, tmp / "fp32.onnx")
         log.info("quantizing to int8")
-        quantize_int8(tmp / "fp32.onnx", tmp / MODEL_FILE)
+        quantize(tmp / "fp32.onnx", tmp / MODEL_FILE, scheme)
         (tmp / "fp32.onnx").unlink()
         for name in TOKENIZER_FILES:
             shutil.copyfile(source / name, tmp / name)
@@ -100,14 +129,15 @@ def build(out_dir: Path, *, source: Path | None = None, force: bool = False) -> 
                 f"int8 encoder agrees too little with fp32: mean cosine {check['mean_cosine']:.4f}"
                 f" < {MIN_MEAN_COSINE} on {check['sentences']} sentences; nothing was installed"
             )
-        manifest = _manifest(tmp, source, digest, check, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        manifest = _manifest(tmp, source, config, digest, check, seconds)
         _install(tmp, out_dir, manifest)
     return BuildResult(out_dir, False, manifest)
 
 
-def source_digest(source: Path) -> str:
+def source_digest(source: Path, config: dict[str, Any]) -> str:
     """sha256 over the source weights, tokenizer files and build settings."""
-    h = hashlib.sha256(json.dumps(SETTINGS, sort_keys=True).encode())
+    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
     for name in ("model.safetensors", *TOKENIZER_FILES):
         h.update(name.encode() + b"\0" + file_sha256(source / name).encode())
     return h.hexdigest()
@@ -165,7 +195,7 @@ def export_fp32(source: Path, path: Path) -> None:
             input_names=["input_ids", "attention_mask"],
             output_names=["sentence_embedding"],
             dynamic_axes=axes,
-            opset_version=SETTINGS["opset"],
+            opset_version=EXPORT["opset"],
             dynamo=False,
         )
 
@@ -191,20 +221,90 @@ def _mean_pooled(bert: Any) -> Any:
     return MeanPooled().eval()
 
 
-def quantize_int8(fp32: Path, int8: Path) -> None:
+def quantize(fp32: Path, int8: Path, scheme: str = DEFAULT_SCHEME) -> None:
+    """Write the int8 graph for ``scheme`` (see ``SCHEMES``)."""
+    if scheme == "int8-blockwise.v1":
+        q = SCHEMES[scheme]
+        quantize_blockwise(fp32, int8, q["block_size"], q["accuracy_level"])
+    else:
+        quantize_dynamic_int8(fp32, int8)
+
+
+def quantize_dynamic_int8(fp32: Path, int8: Path) -> None:
     """Dynamic quantization: int8 per-channel MatMul weights, uint8 activations at run time."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    q = SETTINGS["quantization"]
     with _quiet():
         quantize_dynamic(
             fp32,
             int8,
             weight_type=QuantType.QInt8,
-            op_types_to_quantize=list(q["op_types"]),
-            per_channel=q["per_channel"],
-            reduce_range=q["reduce_range"],
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            reduce_range=False,
         )
+
+
+def quantize_blockwise(fp32: Path, int8: Path, block: int, accuracy_level: int) -> None:
+    """Replace every MatMul with a constant weight by an 8-bit ``MatMulNBits`` node.
+
+    ONNX Runtime's own MatMulNBits quantizer needs ``onnx_ir``; the 8-bit symmetric packing is
+    simple enough to write here: per block of ``block`` input rows of each output column,
+    ``q = round(w / scale) + 128`` with ``scale = max|w| / 127`` (zero point 128 is the default).
+    """
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(fp32))
+    graph = model.graph
+    weights = {t.name: t for t in graph.initializer}
+    nodes, replaced = [], set()
+    for node in graph.node:
+        if node.op_type != "MatMul" or node.input[1] not in weights:
+            nodes.append(node)
+            continue
+        w = numpy_helper.to_array(weights[node.input[1]]).astype(np.float32)
+        packed, scales = _pack_blocks(w, block)
+        name = node.input[1]
+        graph.initializer.extend(
+            [
+                numpy_helper.from_array(packed, f"{name}_q8"),
+                numpy_helper.from_array(scales, f"{name}_scales"),
+            ]
+        )
+        replaced.add(name)
+        nodes.append(
+            helper.make_node(
+                "MatMulNBits",
+                [node.input[0], f"{name}_q8", f"{name}_scales"],
+                list(node.output),
+                name=f"{node.name}_q8",
+                domain="com.microsoft",
+                K=w.shape[0],
+                N=w.shape[1],
+                bits=8,
+                block_size=block,
+                accuracy_level=accuracy_level,
+            )
+        )
+    kept = [t for t in graph.initializer if t.name not in replaced]
+    del graph.node[:], graph.initializer[:]
+    graph.node.extend(nodes)
+    graph.initializer.extend(kept)
+    model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    onnx.save(model, str(int8))
+
+
+def _pack_blocks(w: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """(uint8 [N, K/block, block], float32 [N * K/block]) for a [K, N] weight; K % block == 0."""
+    k, n = w.shape
+    if k % block:
+        raise BuildError(f"MatMul weight with K={k} is not a multiple of block size {block}")
+    blocks = w.T.reshape(n, k // block, block)
+    scales = np.abs(blocks).max(axis=2) / 127.0
+    scales[scales == 0] = 1.0
+    q = np.clip(np.round(blocks / scales[:, :, None]), -127, 127) + 128
+    return q.astype(np.uint8), scales.astype(np.float32).reshape(-1)
 
 
 def agreement(model_dir: Path, source: Path) -> dict[str, Any]:
@@ -318,7 +418,12 @@ _FIXED_SENTENCES = [
 
 
 def _manifest(
-    tmp: Path, source: Path, digest: str, check: dict[str, Any], seconds: float
+    tmp: Path,
+    source: Path,
+    config: dict[str, Any],
+    digest: str,
+    check: dict[str, Any],
+    seconds: float,
 ) -> dict[str, Any]:
     names = [MODEL_FILE, *TOKENIZER_FILES]
     return {
@@ -330,7 +435,7 @@ def _manifest(
             "weights_sha256": file_sha256(source / "model.safetensors"),
             "digest": digest,
         },
-        "settings": SETTINGS,
+        "settings": config,
         "tools": {p: _version(p) for p in ("torch", "transformers", "onnx", "onnxruntime")},
         "outputs": {name: file_sha256(tmp / name) for name in names},
         "check": check,
@@ -372,16 +477,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("models"), help="output folder")
     parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    parser.add_argument(
+        "--scheme", default=DEFAULT_SCHEME, choices=list(SCHEMES), help="quantization scheme"
+    )
     args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.INFO, format="build_onnx: %(message)s")
     logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
     try:
-        result = build(args.out, force=args.force)
+        result = build(args.out, force=args.force, scheme=args.scheme)
     except BuildError as exc:
         print(f"build_onnx: error: {exc}", file=sys.stderr)
         return 1
     check = result.manifest["check"]
     state = "up to date" if result.skipped else f"built in {result.manifest['build_seconds']}s"
+    state += f" ({result.manifest['settings']['scheme']})"
     print(
         f"build_onnx: {args.out / MODEL_FILE} {state}; int8 vs fp32 cosine mean "
         f"{check['mean_cosine']:.4f}, min {check['min_cosine']:.4f} "

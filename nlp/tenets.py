@@ -26,12 +26,25 @@ CITE_CUE = re.compile(
     r"consistent with our|according to our)\b|\(\s*tenet\s*:",
     re.IGNORECASE,
 )
-SET_ASIDE = re.compile(
-    r"\b(?:but|however|although|though|despite|nevertheless|exception|override|overrode|"
-    r"overriding|waive[ds]?|waiving|set(?:ting)? aside|deviat\w*|depart\w*|against|bend\w*|"
-    r"ignor\w*|not this time|this time|break(?:ing)? (?:with|from)|suspend\w*)\b",
+ASIDE = re.compile(
+    r"\b(?:goes|go|going|went|runs?|running|ran|cuts?|cutting) against\b|\bagainst (?:our|the|this|that)\b|"
+    r"\bsays? otherwise\b|\b(?:an|one-off|one-time|temporary) exception\b|\bexception to\b|"
+    r"\bdeviat\w*|\bdepart\w* from\b|\bset(?:ting)? (?:it |this |the tenet )?aside\b|\boverrid\w*|"
+    r"\boverr?ode\b|\bwaiv\w*|\bbend(?:ing|s)? (?:the|our|it)\b|\bbreak(?:ing|s)? (?:with |from )?(?:our|the|it)\b|"
+    r"\bdespite (?:our|the|what)\b|\bnot this time\b|\bsuspend\w*|\bignor(?:e|ed|ing) (?:our|the|it)\b",
     re.IGNORECASE,
 )
+NEGATED_ASIDE = re.compile(
+    r"\b(?:no|not|doesn't|does not|don't|do not|never|without|isn't|is not)\b[^.;]{0,40}"
+    r"\b(?:exception|against|deviat\w*|overrid\w*|waiv\w*|ignor\w*)",
+    re.IGNORECASE,
+)
+CONCESSION = re.compile(
+    r"\b(?:we|i)\s+(?:all\s+)?(?:know|realise|realize|understand|recogni[sz]e|acknowledge|"
+    r"are aware|am aware)\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
+    re.IGNORECASE,
+)
+CONTRAST = re.compile(r"\b(?:but|however|yet|still|nevertheless|even so)\b", re.IGNORECASE)
 VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
 EXPLICIT_SIM = 0.58
 VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
@@ -160,37 +173,36 @@ def _implicit(
 
 
 def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:
-    """Trade-off votes decide; without them, a citing sentence that sets the tenet aside."""
+    """A citing sentence that sets the tenet aside decides; otherwise the trade-off votes."""
+    for h in hits:
+        text = ctx.sentences[h.sentence].text
+        after = ctx.sentences[h.sentence + 1].text if h.sentence + 1 < len(ctx.sentences) else ""
+        if sets_tenet_aside(text, after):
+            return "against"
     if pairs:
         against = sum(s for _, s, d in pairs if d == "against")
         follows = sum(s for _, s, d in pairs if d == "follows")
         return "against" if against > follows else "follows"
-    for h in hits:
-        window = [ctx.sentences[h.sentence].text]
-        if h.sentence + 1 < len(ctx.sentences):
-            window.append(ctx.sentences[h.sentence + 1].text)
-        if SET_ASIDE.search(window[0]) and _cited_then_contrasted(window[0]):
-            return "against"
     return "follows"
 
 
-def _cited_then_contrasted(text: str) -> bool:
-    """'Our tenet says X, but we ...' or 'Despite our tenet ...' (not 'X, but the tenet says ...')."""
-    cue = CITE_CUE.search(text)
-    contrast = SET_ASIDE.search(text)
-    if not cue or not contrast:
+def sets_tenet_aside(text: str, following: str = "") -> bool:
+    """Does a sentence citing a tenet go against it?
+
+    "this goes against standards-over-autonomy", "Yes, the tenet says otherwise", "Despite our
+    tenet ...", "We know our tenet says X." followed by "But ...". Negated forms ("our tenet has
+    no exception for this") do not count.
+    """
+    if NEGATED_ASIDE.search(text):
         return False
-    word = contrast.group(0).lower()
-    if word in (
-        "despite",
-        "against",
-        "exception",
-        "override",
-        "overrode",
-        "overriding",
-    ) or word.startswith(("waiv", "deviat", "depart", "ignor", "set", "suspend", "break", "bend")):
+    if ASIDE.search(text):
         return True
-    return contrast.start() > cue.start()
+    if CONCESSION.search(text):
+        return bool(
+            CONTRAST.search(text[CONCESSION.search(text).end() :])  # type: ignore[union-attr]
+            or CONTRAST.match(following.strip())
+        )
+    return False
 
 
 def _pair_evidence(
