@@ -142,6 +142,12 @@ _CUE_TABLE: tuple[tuple[str, float, bool, tuple[str, ...]], ...] = (
         r"\brationale\b",
         r"\bbackwards? compatibility\b",
         r"\bdrawbacks\b",
+        r"\*\*decision:?\*\*|^decision:",
+        r"\b(?:per|citing|under) our [\w-]+(?: [\w-]+)? (?:tenet|principle)\b",
+        r"\bi(?:'m| am) (?:changing|deciding|choosing|proposing|approving)\b",
+        r"\bwe(?:'re| are) (?:choosing|deciding|going with|moving to|switching)\b",
+        r"\bbefore (?:i|we) decide\b",
+        r"\b(?:requesting|request for) (?:approval|sign-?off)\b",
     )),
     ("memo", 1, False, (
         r"\bdecision\b",
