@@ -44,7 +44,11 @@ CONCESSION = re.compile(
     r"are aware|am aware)\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
     re.IGNORECASE,
 )
-CONTRAST = re.compile(r"\b(?:but|however|yet|still|nevertheless|even so)\b", re.IGNORECASE)
+CONTRAST = re.compile(
+    r"\b(?:but|however|yet|still|nevertheless|even so|this (?:quarter|time|once|release)|"
+    r"for now|in this case)\b",
+    re.IGNORECASE,
+)
 VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
 EXPLICIT_SIM = 0.58
 VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
