@@ -138,7 +138,6 @@ class FrameworkIndex:
         self.pos_owner = np.array(pos_owner, dtype=np.int64)
         self.behaviour = np.array(behaviour, dtype=bool)
         self.neg_owner = np.array(neg_owner, dtype=np.int64)
-        self.topic_vecs = embedder.encode([f"{v.name}: {v.definition}" for v in fw.values])
 
     def _embed_tenets(self, fw: Framework, embedder: Embedder) -> None:
         self.sides = [tenet_sides(t) for t in fw.tenets]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Layer = Literal["company", "function", "team"]
@@ -66,17 +66,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A run of whole sentences; ``start``/``end`` are offsets into the document text."""
-
-    document: str
-    index: int
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Evidence:
     document: str
     text: str
@@ -120,4 +109,3 @@ class DocumentFindings:
     values: tuple[ValueFinding, ...] = ()
     tradeoffs: tuple[Tradeoff, ...] = ()
     themes: tuple[str, ...] = ()
-    passages: tuple[Passage, ...] = field(default=(), repr=False)

@@ -1,4 +1,7 @@
-"""Split a document into sentences and passages with spaCy, keeping character offsets."""
+"""Split documents into sentences with spaCy, keeping character offsets into the text.
+
+Sentences are the unit of evidence: short enough to quote, long enough to carry a decision.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nlp.errors import ModelUnavailableError
-from nlp.records import Document, Passage
 
 # Markdown structure the sentence splitter should treat as hard breaks.
 _BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)]|#{1,6}|\|)\s)")
@@ -105,14 +107,4 @@ def _clean(text: str, start: int, end: int) -> list[Sentence]:
         out.append(Sentence(text[start:cut], start, cut))
         start = cut + 1
     out.append(Sentence(text[start:end], start, end))
-    return out
-
-
-def passages(doc: Document, sentences: Sequence[Sentence], window: int = 1) -> list[Passage]:
-    """Group sentences into passages of ``window`` sentences (1 = sentence-level evidence)."""
-    out: list[Passage] = []
-    for i in range(0, len(sentences), window):
-        group = sentences[i : i + window]
-        start, end = group[0].start, group[-1].end
-        out.append(Passage(doc.id, len(out), doc.text[start:end], start, end))
     return out
