@@ -262,9 +262,10 @@ def _robust_stats(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _max_by_owner(sims: np.ndarray, owner: np.ndarray, n_owners: int) -> np.ndarray:
+    """Column-wise max per owner; owners are contiguous and ascending, so one reduceat does it."""
     out = np.full((sims.shape[0], n_owners), -1.0, dtype=np.float32)
-    for j in range(n_owners):
-        cols = owner == j
-        if cols.any():
-            out[:, j] = sims[:, cols].max(axis=1)
+    if not len(owner) or not sims.shape[0]:
+        return out
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    out[:, owner[starts]] = np.maximum.reduceat(sims, starts, axis=1)
     return out

@@ -25,7 +25,7 @@ from nlp.genre import KindClassifier
 from nlp.kinds import kind_scores
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
-from nlp.segment import Segmenter, Sentence
+from nlp.segment import CachedSegmenter, Segmenter, Sentence
 from nlp.stance import value_findings
 from nlp.suggest import memo_score, suggestions
 from nlp.tenets import tenet_findings
@@ -50,7 +50,7 @@ class Auditor:
     ) -> None:
         self.framework = framework
         self.embedder = embedder
-        self.segmenter = segmenter if segmenter is not None else Segmenter()
+        self.segmenter = segmenter if segmenter is not None else CachedSegmenter(Segmenter())
         self.index = FrameworkIndex(framework, embedder)
         self.kinds = KindClassifier(embedder)
 

@@ -5,9 +5,13 @@ Sentences are the unit of evidence: short enough to quote, long enough to carry 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from nlp.errors import ModelUnavailableError
 
@@ -108,3 +112,51 @@ def _clean(text: str, start: int, end: int) -> list[Sentence]:
         start = cut + 1
     out.append(Sentence(text[start:end], start, end))
     return out
+
+
+class CachedSegmenter:
+    """Remembers each text's sentence offsets by content hash, in memory and optionally on disk,
+    so re-auditing unchanged documents skips spaCy entirely."""
+
+    def __init__(self, inner: Segmenter | RegexSegmenter, cache_dir: Path | None = None) -> None:
+        self.inner = inner
+        self.cache_dir = cache_dir
+        self._mem: dict[str, list[tuple[int, int]]] = {}
+
+    def sentences_many(self, texts: Sequence[str]) -> list[list[Sentence]]:
+        keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+        spans = [self._lookup(k) for k in keys]
+        todo = [i for i, s in enumerate(spans) if s is None]
+        if todo:
+            fresh = self.inner.sentences_many([texts[i] for i in todo])
+            for i, sents in zip(todo, fresh, strict=True):
+                spans[i] = [(s.start, s.end) for s in sents]
+                self._store(keys[i], spans[i] or [])
+        return [
+            [Sentence(t[a:b], a, b) for a, b in s or []] for t, s in zip(texts, spans, strict=True)
+        ]
+
+    def _path(self, key: str) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / key[:2] / f"{key}.json"
+
+    def _lookup(self, key: str) -> list[tuple[int, int]] | None:
+        if key in self._mem:
+            return self._mem[key]
+        path = self._path(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            spans = [(int(a), int(b)) for a, b in json.loads(path.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            return None
+        self._mem[key] = spans
+        return spans
+
+    def _store(self, key: str, spans: list[tuple[int, int]]) -> None:
+        self._mem[key] = spans
+        path = self._path(key)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(spans), encoding="utf-8")
+            os.replace(tmp, path)

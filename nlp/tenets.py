@@ -87,9 +87,8 @@ def _citations(ctx: DocContext, index: FrameworkIndex, sims: np.ndarray) -> list
     """Sentences that cite each tenet; a sentence cites only its best-matching tenet(s)."""
     hits: list[list[_Hit]] = [[] for _ in index.tenet_ids]
     for i, sent in enumerate(ctx.sentences):
-        scores = [
-            _cite_score(sent.text, index, t, float(sims[i, t])) for t in range(len(index.tenet_ids))
-        ]
+        view = _SentenceView.of(sent.text)
+        scores = [_cite_score(view, index, t, float(sims[i, t])) for t in range(len(hits))]
         best = max(scores)
         if best <= 0:
             continue
@@ -99,26 +98,50 @@ def _citations(ctx: DocContext, index: FrameworkIndex, sims: np.ndarray) -> list
     return hits
 
 
-def _cite_score(text: str, index: FrameworkIndex, t: int, sim: float) -> float:
-    """How clearly ``text`` cites tenet ``t`` (0 = not a citation)."""
-    lowered = text.lower()
-    if index.tenet_ids[t] in lowered:
+@dataclass(frozen=True)
+class _SentenceView:
+    """What citation matching needs of a sentence, computed once for all tenets."""
+
+    text: str
+    lowered: str
+    words: list[str]
+    stems: set[str]
+    quotes: list[set[str]]
+    cue: bool
+    verdict: bool
+
+    @classmethod
+    def of(cls, text: str) -> _SentenceView:
+        return cls(
+            text,
+            text.lower(),
+            words(text),
+            content_stems(text),
+            [content_stems(q) for q in quoted_spans(text)],
+            bool(CITE_CUE.search(text)),
+            bool(VERDICT.search(text)),
+        )
+
+
+def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> float:
+    """How clearly the sentence cites tenet ``t`` (0 = not a citation)."""
+    if index.tenet_ids[t] in s.lowered:
         return 1.0
+    tenet_stems = index.tenet_stems[t]
     need = min(VERBATIM_WORDS, max(3, len(index.tenet_words[t])))
-    if verbatim_run(words(text), index.tenet_words[t]) >= need:
+    # The word-run check is quadratic; only sentences sharing enough stems can pass it.
+    if len(s.stems & tenet_stems) >= 2 and verbatim_run(s.words, index.tenet_words[t]) >= need:
         return 0.95  # reproduces a stretch of the tenet's wording: a citation without quotes
-    stems = content_stems(text)
-    for quote in quoted_spans(text):
-        q = content_stems(quote)
-        if len(q) >= 2 and containment(q, index.tenet_stems[t]) >= QUOTE_CONTAINMENT:
-            return 0.9 + 0.1 * containment(index.tenet_stems[t], q)
-    if not CITE_CUE.search(text):
+    for q in s.quotes:
+        if len(q) >= 2 and containment(q, tenet_stems) >= QUOTE_CONTAINMENT:
+            return 0.9 + 0.1 * containment(tenet_stems, q)
+    if not s.cue:
         return 0.0
     sides = index.prefer_stems[t], index.over_stems[t]
-    both_sides = all(s and containment(s, stems) >= 0.5 for s in sides)
+    both_sides = all(side and containment(side, s.stems) >= 0.5 for side in sides)
     # "our tenet says reliability wins": naming the preferred side with a verdict is a citation.
-    verdict = bool(sides[0]) and containment(sides[0], stems) >= 0.5 and bool(VERDICT.search(text))
-    lexical = containment(index.tenet_stems[t], stems)
+    verdict = bool(sides[0]) and containment(sides[0], s.stems) >= 0.5 and s.verdict
+    lexical = containment(tenet_stems, s.stems)
     if both_sides or verdict or lexical >= 0.5 or sim >= EXPLICIT_SIM:
         return max(sim, 0.6 + 0.4 * lexical, 0.8 if both_sides else 0.0, 0.7 if verdict else 0.0)
     return 0.0

@@ -36,18 +36,24 @@ FrameworkOpt = Annotated[
 EmbedderOpt = Annotated[str, typer.Option(help="Encoder backend: auto, onnx, torch or hash.")]
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("SAYDO_DATA_DIR", ".saydo")) / "embeddings"
+def _cache_dir(kind: str) -> Path:
+    return Path(os.environ.get("SAYDO_DATA_DIR", ".saydo")) / kind
 
 
 def _auditor(framework: Path, embedder: str) -> Any:
     from nlp.embed import load_embedder
     from nlp.framework import load_framework
     from nlp.pipeline import Auditor
+    from nlp.segment import CachedSegmenter, Segmenter
 
     fw = load_framework(framework.read_bytes(), "json" if framework.suffix == ".json" else None)
     with err.status("Loading models…"):
-        return Auditor(fw, embedder=load_embedder(embedder, cache_dir=_cache_dir()))
+        # Both caches are keyed by content hash: unchanged documents are not re-read by a model.
+        return Auditor(
+            fw,
+            embedder=load_embedder(embedder, cache_dir=_cache_dir("embeddings")),
+            segmenter=CachedSegmenter(Segmenter(), _cache_dir("sentences")),
+        )
 
 
 def _ingest(docs_dir: Path, manifest: Path | None) -> list[Any]:
