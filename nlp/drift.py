@@ -114,13 +114,14 @@ def unstated_values(
     for i, label in enumerate(labels):
         groups[int(label)].append(i)
     doc_freq = Counter(w for m in found for w in set(_terms(m.text)))
+    names = _proper_nouns([m.text for m in found])
     themes = []
     for members in groups.values():
         docs = sorted({found[i].document for i in members})
         if len(docs) < MIN_THEME_DOCS:
             continue
         keywords = _keywords(
-            [found[i].text for i in members], doc_freq, len(found), framework_stems
+            [found[i].text for i in members], doc_freq, len(found), framework_stems, names
         )
         if not keywords:
             continue
@@ -173,9 +174,18 @@ def _framework_stems(index: FrameworkIndex) -> set[str]:
     return set().union(*(content_stems(t) for t in texts)) if texts else set()
 
 
-def _keywords(texts: list[str], doc_freq: Counter[str], n: int, exclude: set[str]) -> list[str]:
+def _proper_nouns(texts: list[str]) -> set[str]:
+    """Words only ever written capitalised: people's and customers' names are not values."""
+    capitalised = {w.lower() for t in texts for w in re.findall(r"\b[A-Z][a-z]+\b", t)}
+    lower = {w for t in texts for w in re.findall(r"\b[a-z]+\b", t)}
+    return capitalised - lower
+
+
+def _keywords(
+    texts: list[str], doc_freq: Counter[str], n: int, exclude: set[str], names: set[str]
+) -> list[str]:
     """Terms frequent in this theme but rare across all motives, excluding framework words."""
-    tf = Counter(w for t in texts for w in set(_terms(t)))
+    tf = Counter(w for t in texts for w in set(_terms(t)) if w not in names)
     scored = {
         w: c * math.log(1 + n / doc_freq[w])
         for w, c in tf.items()
