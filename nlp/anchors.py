@@ -7,6 +7,7 @@ every matcher to map sentences and trade-off sides onto value and tenet ids.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,8 @@ class FrameworkIndex:
         """
         self.beh_center, self.beh_scale = _robust_stats(self.behaviour_similarity(ref))
         self.anti_center, self.anti_scale = _robust_stats(self.anti_similarity(ref))
+        stats = (self.beh_center, self.beh_scale, self.anti_center, self.anti_scale)
+        self.calibration_key = hashlib.sha256(b"".join(a.tobytes() for a in stats)).hexdigest()
 
     def calibrated(self, sentence_vecs: np.ndarray) -> FrameworkIndex:
         """A copy of this index standardised against ``sentence_vecs`` instead."""

@@ -12,6 +12,7 @@ framework is embedded once per Auditor.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext, SideMatch
 from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
+from nlp.findings_cache import FindingsCache, document_key
 from nlp.genre import KindClassifier
 from nlp.kinds import kind_scores
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
@@ -46,13 +48,22 @@ class Auditor:
     """Runs the audit for one framework; safe to reuse across many batches and memos."""
 
     def __init__(
-        self, framework: Framework, *, embedder: Embedder, segmenter: SentenceSplitter | None = None
+        self,
+        framework: Framework,
+        *,
+        embedder: Embedder,
+        segmenter: SentenceSplitter | None = None,
+        cache: FindingsCache | None = None,
     ) -> None:
         self.framework = framework
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else CachedSegmenter(Segmenter())
         self.index = FrameworkIndex(framework, embedder)
         self.kinds = KindClassifier(embedder)
+        self.cache = cache if cache is not None else FindingsCache()
+        self._setup_key = hashlib.sha256(
+            f"{framework!r}\0{embedder.name}\0{type(self.segmenter).__name__}".encode()
+        ).hexdigest()
 
     def analyze(
         self, documents: Sequence[Document], progress: Progress | None = None
@@ -90,7 +101,8 @@ class Auditor:
             date=meta.get("date"),
             title=meta.get("title"),
         )
-        findings, _ = self._analyze([doc], None)  # one memo: background calibration
+        # One memo: background calibration, and nothing kept (a draft is not stored unless asked).
+        findings, _ = self._analyze([doc], None, remember=False)
         f = findings[0]
         return {
             **document_dict(f),
@@ -99,24 +111,38 @@ class Auditor:
         }
 
     def _analyze(
-        self, documents: Sequence[Document], progress: Progress | None
+        self, documents: Sequence[Document], progress: Progress | None, remember: bool = True
     ) -> tuple[list[DocumentFindings], list[Motive]]:
         findings: list[DocumentFindings] = []
         found: list[Motive] = []
         index = self.index
         for lo in range(0, len(documents), CHUNK):
-            contexts = self._contexts(documents[lo : lo + CHUNK])
-            if lo == 0:
-                index = self._corpus_index(contexts)
-            for ctx in contexts:
-                findings.append(self._findings(ctx, index))
-                found.extend(motives(ctx, index))
+            chunk = documents[lo : lo + CHUNK]
+            ready: dict[int, DocContext] = {}
+            if lo == 0:  # the first chunk calibrates the batch, so it is always prepared
+                ready = dict(enumerate(self._contexts(chunk)))
+                index = self._corpus_index(list(ready.values()))
+            context_key = f"{self._setup_key}\0{index.calibration_key}"
+            keys = [document_key(d, context_key) for d in chunk]
+            hits = [self.cache.get(k) if remember else None for k in keys]
+            todo = [i for i, hit in enumerate(hits) if hit is None and i not in ready]
+            ready.update(zip(todo, self._contexts([chunk[i] for i in todo]), strict=True))
+            for i, key in enumerate(keys):
+                hit = hits[i]
+                if hit is None:
+                    hit = (self._findings(ready[i], index), motives(ready[i], index))
+                    if remember:
+                        self.cache.put(key, hit)
+                findings.append(hit[0])
+                found.extend(hit[1])
             if progress is not None:
                 progress(len(findings), len(documents))
         return findings, found
 
     def _contexts(self, docs: Sequence[Document]) -> list[DocContext]:
         """Segment, embed and extract trade-offs for a chunk with one call per model."""
+        if not docs:
+            return []
         sents = self.segmenter.sentences_many([d.text for d in docs])
         flat = [s.text for ss in sents for s in ss]
         vecs = self.embedder.encode(flat) if flat else np.zeros((0, self.embedder.dim))

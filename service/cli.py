@@ -42,6 +42,7 @@ def _cache_dir(kind: str) -> Path:
 
 def _auditor(framework: Path, embedder: str) -> Any:
     from nlp.embed import load_embedder
+    from nlp.findings_cache import FindingsCache
     from nlp.framework import load_framework
     from nlp.pipeline import Auditor
     from nlp.segment import CachedSegmenter, Segmenter
@@ -53,6 +54,7 @@ def _auditor(framework: Path, embedder: str) -> Any:
             fw,
             embedder=load_embedder(embedder, cache_dir=_cache_dir("embeddings")),
             segmenter=CachedSegmenter(Segmenter(), _cache_dir("sentences")),
+            cache=FindingsCache(_cache_dir("findings")),
         )
 
 

@@ -77,20 +77,18 @@ class Runtime:
         return built
 
     def forget_vectors(self) -> None:
-        """Drop cached sentence vectors (they can be inverted to text) after a deletion.
+        """Drop cached sentence vectors and findings (both can be turned back into the deleted
+        text) after a deletion.
 
-        The cache is keyed by sentence hash, not by document, so it is cleared whole; it is
-        in memory only (the service never gives the embedder a disk cache) and refills itself.
+        The caches are keyed by content, not by document, so they are cleared whole; they are in
+        memory only (the service never gives them a disk directory) and refill themselves.
         """
         clear: Callable[[], None] | None = getattr(self.embedder, "clear", None)
         if clear is not None:
             clear()
-            return
-        mem = getattr(self.embedder, "_mem", None)
-        lock = getattr(self.embedder, "_lock", None)
-        if isinstance(mem, dict) and lock is not None:
-            with lock:
-                mem.clear()
+        with self._lock:
+            for auditor in self._auditors.values():
+                auditor.cache.clear()
 
 
 def ingest_limits(settings: Settings) -> Limits:

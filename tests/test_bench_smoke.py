@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
 # bench/ is a top-level folder, not part of the installed package: import it from the checkout.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus, encoders, flops  # noqa: E402
 from bench.audit_child import CountingSegmenter, peak_rss_mb  # noqa: E402

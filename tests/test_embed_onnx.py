@@ -96,3 +96,34 @@ def test_embed_onnx_empty_input(onnx_embedder: OnnxEmbedder) -> None:
 def test_embed_onnx_name_tracks_the_built_graph(onnx_embedder: OnnxEmbedder) -> None:
     assert onnx_embedder.name.startswith("minilm-l6-v2-onnx-int8-")
     assert OnnxEmbedder(max_length=128).name.endswith("-max128")
+
+
+def test_build_onnx_blockwise_packing_round_trips() -> None:
+    from nlp.build_onnx import _pack_blocks
+
+    w = np.random.default_rng(0).standard_normal((64, 3)).astype(np.float32)
+    packed, scales = _pack_blocks(w, 32)
+    assert packed.shape == (3, 2, 32) and packed.dtype == np.uint8 and scales.shape == (6,)
+    restored = (packed.astype(np.float32) - 128) * scales.reshape(3, 2, 1)
+    np.testing.assert_allclose(restored.reshape(3, 64).T, w, atol=float(scales.max()) / 2 + 1e-6)
+
+
+def test_build_onnx_unknown_scheme_names_the_valid_ones() -> None:
+    from nlp.build_onnx import BuildError, settings
+
+    with pytest.raises(BuildError, match="int8-dynamic.v1"):
+        settings("int4-magic")
+
+
+def test_build_onnx_up_to_date_needs_matching_digest_and_hashes(tmp_path: Path) -> None:
+    import json
+
+    from nlp.build_onnx import MANIFEST_FILE, file_sha256, is_up_to_date
+
+    (tmp_path / "a.onnx").write_bytes(b"graph")
+    manifest = {"source": {"digest": "d1"}, "outputs": {"a.onnx": file_sha256(tmp_path / "a.onnx")}}
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps(manifest))
+    assert is_up_to_date(tmp_path, "d1")
+    assert not is_up_to_date(tmp_path, "d2")
+    (tmp_path / "a.onnx").write_bytes(b"changed")
+    assert not is_up_to_date(tmp_path, "d1")
