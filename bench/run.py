@@ -39,6 +39,7 @@ from bench import corpus, encoders, flops
 from bench.table import Row, markdown, ms, target_table, verdict
 
 WARMUP_MEMOS = 3
+SECTIONS = ("encoders", "score-memo", "audit", "accuracy")
 
 
 class Unavailable(Exception):
@@ -67,6 +68,7 @@ class Options:
     encoder_sentences: int
     encoder_repeats: int
     json_out: Path | None
+    only: tuple[str, ...]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     _require_models()
     docs = corpus.smoke_documents() if opts.smoke else corpus.load_documents(opts.docs, opts.limit)
     _log(f"{len(docs)} documents; framework {opts.framework}")
+    sections: dict[str, Callable[[], None]] = {
+        "encoders": lambda: encoder_section(opts, docs, results),
+        "score-memo": lambda: memo_section(opts, docs, results),
+        "audit": lambda: audit_section(opts, results),
+        "accuracy": lambda: accuracy_section(opts, results),
+    }
     _section(results, "machine", lambda: machine(opts, results))
-    _section(results, "encoders", lambda: encoder_section(opts, docs, results))
-    _section(results, "score-memo", lambda: memo_section(opts, docs, results))
-    _section(results, "batch audit", lambda: audit_section(opts, results))
-    _section(results, "accuracy", lambda: accuracy_section(opts, results))
+    for name, run in sections.items():
+        if not opts.only or name in opts.only:
+            _section(results, name, run)
     results.details["seconds"] = round(time.perf_counter() - started, 1)
     _print(opts, results)
     if opts.json_out:
@@ -111,6 +118,7 @@ def _parse(argv: list[str] | None) -> Options:
     p.add_argument("--encoder-sentences", type=int, default=1024)
     p.add_argument("--encoder-repeats", type=int, default=3)
     p.add_argument("--json", type=Path, help="also write every figure to this file")
+    p.add_argument("--only", action="append", choices=SECTIONS, help="run just these parts")
     a = p.parse_args(argv)
     smoke = bool(a.smoke)
     return Options(
@@ -124,6 +132,7 @@ def _parse(argv: list[str] | None) -> Options:
         encoder_sentences=48 if smoke else a.encoder_sentences,
         encoder_repeats=1 if smoke else a.encoder_repeats,
         json_out=a.json,
+        only=tuple(a.only or ()),
     )
 
 

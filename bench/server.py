@@ -28,16 +28,23 @@ class ServerError(RuntimeError):
     """The service could not be started or answered with an error."""
 
 
+# uvicorn closes idle kept-alive connections after 5 s; reconnect (untimed) before that.
+IDLE_RECONNECT_SECONDS = 3.0
+
+
 @dataclass
 class Server:
     port: int
     key: str
     framework_id: str
     conn: http.client.HTTPConnection
+    last_used: float = 0.0
 
     def score_memo(self, text: str) -> tuple[float, dict[str, Any]]:
         """Seconds for one POST /v1/score-memo (on a kept-alive connection) and the answer."""
         body = {"framework_id": self.framework_id, "text": text}
+        if time.monotonic() - self.last_used > IDLE_RECONNECT_SECONDS:
+            self._reconnect()
         start = time.perf_counter()
         status, answer = self.request(
             "POST", "/v1/score-memo", json.dumps(body).encode(), "application/json"
@@ -53,13 +60,24 @@ class Server:
         headers = {"Authorization": f"Bearer {self.key}"}
         if content_type:
             headers["Content-Type"] = content_type
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            self._reconnect()  # the server dropped the idle connection: retry once
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         raw = response.read()
+        self.last_used = time.monotonic()
         try:
             return response.status, json.loads(raw or b"null")
         except ValueError:
             return response.status, raw.decode(errors="replace")[:500]
+
+    def _reconnect(self) -> None:
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        self.conn.connect()
 
 
 @contextlib.contextmanager

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 # bench/ is a top-level folder, not part of the installed package: import it from the checkout.
-
 from bench import corpus, encoders, flops  # noqa: E402
 from bench.audit_child import CountingSegmenter, peak_rss_mb  # noqa: E402
 from bench.peer import framework_texts  # noqa: E402
