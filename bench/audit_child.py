@@ -73,13 +73,20 @@ def run_saydo(
     framework: Framework, docs: list[Document], threads: int, cache_dir: Path
 ) -> dict[str, Any]:
     from nlp.embed import load_embedder
+    from nlp.findings_cache import FindingsCache
     from nlp.pipeline import Auditor
-    from nlp.segment import Segmenter
+    from nlp.segment import CachedSegmenter, Segmenter
 
+    # The same set-up as `saydo audit`: every cache keyed by content, on disk under one folder.
     started = time.perf_counter()
     segmenter = CountingSegmenter(Segmenter())
     embedder = load_embedder("onnx", cache_dir=cache_dir, threads=threads)
-    auditor = Auditor(framework, embedder=embedder, segmenter=segmenter)
+    auditor = Auditor(
+        framework,
+        embedder=embedder,
+        segmenter=CachedSegmenter(segmenter, cache_dir / "sentences"),
+        cache=FindingsCache(cache_dir / "findings"),
+    )
     loaded = time.perf_counter()
     auditor.audit(docs)
     first = time.perf_counter()
@@ -97,7 +104,8 @@ def run_saydo(
     fresh = Auditor(
         framework,
         embedder=load_embedder("onnx", cache_dir=cache_dir, threads=threads),
-        segmenter=Segmenter(),
+        segmenter=CachedSegmenter(Segmenter(), cache_dir / "sentences"),
+        cache=FindingsCache(cache_dir / "findings"),
     )
     start = time.perf_counter()
     fresh.audit(docs)

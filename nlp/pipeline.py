@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from nlp.genre import KindClassifier
 from nlp.kinds import kind_scores
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
-from nlp.segment import CachedSegmenter, Segmenter, Sentence
+from nlp.segment import CachedSegmenter, Segmenter, SentenceSplitter
 from nlp.stance import value_findings
 from nlp.suggest import memo_score, suggestions
 from nlp.tenets import tenet_findings
@@ -38,10 +38,6 @@ CHUNK = 32
 MIN_CALIBRATION_SENTENCES = (
     300  # documents per model batch: large enough to batch well, small for smooth progress
 )
-
-
-class SentenceSplitter(Protocol):
-    def sentences_many(self, texts: Sequence[str]) -> list[list[Sentence]]: ...
 
 
 class Auditor:

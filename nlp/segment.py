@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from nlp.errors import ModelUnavailableError
 
@@ -25,6 +26,12 @@ class Sentence:
     text: str
     start: int
     end: int
+
+
+class SentenceSplitter(Protocol):
+    """Anything that splits many texts into sentences with offsets, in one call."""
+
+    def sentences_many(self, texts: Sequence[str]) -> list[list[Sentence]]: ...
 
 
 class Segmenter:
@@ -144,7 +151,7 @@ class CachedSegmenter:
     """Remembers each text's sentence offsets by content hash, in memory and optionally on disk,
     so re-auditing unchanged documents skips spaCy entirely."""
 
-    def __init__(self, inner: Segmenter | RegexSegmenter, cache_dir: Path | None = None) -> None:
+    def __init__(self, inner: SentenceSplitter, cache_dir: Path | None = None) -> None:
         self.inner = inner
         self.cache_dir = cache_dir
         self._mem: dict[str, list[tuple[int, int]]] = {}
