@@ -52,7 +52,9 @@ class OnnxEmbedder:
 
     ``threads`` sets ONNX Runtime's intra-op pool (default: the CPUs available to the process).
     ``batch_size`` texts of similar token length are run together; ``max_length`` truncates in
-    tokens, as sentence-transformers does (256 for this model).
+    tokens. The defaults (16, 128) are for latency: all-MiniLM-L6-v2 was trained on 128-token
+    inputs, saydo's sentences are capped at 600 characters, and on 600-word memos they cut the
+    encoder's median / p95 from 180 / 377 ms to 134 / 190 ms (batch 32 and 256 tokens: 274 / 553).
     """
 
     def __init__(
@@ -60,8 +62,8 @@ class OnnxEmbedder:
         model_dir: Path | None = None,
         *,
         threads: int | None = None,
-        batch_size: int = 32,
-        max_length: int = 256,
+        batch_size: int = 16,
+        max_length: int = 128,
     ) -> None:
         self.model_dir = model_dir or models_dir()
         if not onnx_model_available(self.model_dir):
