@@ -10,12 +10,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nlp.errors import SaydoError
 
 app = typer.Typer(
+    pretty_exceptions_enable=False,
     add_completion=False,
     no_args_is_help=True,
     help="Audit what an organization says it values against what its documents do.",
@@ -64,7 +66,7 @@ def _ingest(docs_dir: Path, manifest: Path | None) -> list[Any]:
     results = ingest_folder(docs_dir, manifest=manifest)
     bad = [r for r in results if r.status != "ok"]
     for r in bad:
-        err.print(f"[yellow]skipped[/] {r.source}: {r.status} — {r.error}")
+        err.print(f"[yellow]skipped[/] {escape(f'{r.source}: {r.status} — {r.error}')}")
     docs = [r.document for r in results if r.document is not None]
     if not docs:
         raise SaydoError(f"no readable documents in {docs_dir} ({len(bad)} skipped)")
@@ -230,19 +232,11 @@ _register_server_commands()
 
 
 def main() -> None:
+    """Console entry point: domain errors become one clear message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        app()
     except SaydoError as exc:
-        err.print(f"[red]error[/] ({exc.code}): {exc.message}")
+        err.print(f"error ({exc.code}): {exc.message}", markup=False, highlight=False)
         if exc.details:
-            err.print(json.dumps(exc.details, indent=2))
+            err.print(json.dumps(exc.details, indent=2), markup=False, highlight=False)
         raise SystemExit(2) from exc
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from exc
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from exc
-        raise

@@ -1,0 +1,86 @@
+"""The `saydo` command line: audit writes the contract report; bad input exits 2 and says why."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app, main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "corpora" / "northwind"
+
+
+def test_cli_audit_writes_json_html_and_markdown(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAYDO_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "r"
+    result = CliRunner().invoke(
+        app,
+        [
+            "audit",
+            str(SAMPLE / "docs"),
+            "--framework",
+            str(SAMPLE / "framework.yaml"),
+            "--manifest",
+            str(SAMPLE / "manifest.csv"),
+            "--embedder",
+            "hash",
+            "--json",
+            f"{out}.json",
+            "--html",
+            f"{out}.html",
+            "--markdown",
+            f"{out}.md",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(Path(f"{out}.json").read_text())
+    assert report["organization"] == "Northwind"
+    assert report["corpus"]["documents"] == len(list((SAMPLE / "docs").glob("*.md")))
+    assert Path(f"{out}.html").read_text().startswith("<!doctype html>")
+    assert "Northwind" in Path(f"{out}.md").read_text()
+
+
+def test_cli_bad_framework_exits_2_naming_every_field(
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+    capsys,
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("organization: X\nvalues:\n  - id: Bad\n    name: A\n")
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["saydo", "audit", str(SAMPLE / "docs"), "--framework", str(bad), "--embedder", "hash"],
+    )
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "values[0].id" in err and "[a-z0-9-]+" in err and "values[0].definition" in err
+
+
+def test_cli_score_memo_prints_findings_score_and_suggestions(
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("SAYDO_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(
+        app,
+        [
+            "score-memo",
+            str(SAMPLE / "docs" / "memo-015.md"),
+            "--framework",
+            str(SAMPLE / "framework.yaml"),
+            "--embedder",
+            "hash",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    scored = json.loads(result.stdout)
+    assert {"tenets", "values", "tradeoffs", "score", "suggestions"} <= set(scored)
+    assert 0.0 <= scored["score"] <= 1.0
