@@ -355,7 +355,7 @@ _FIXED_SENTENCES = [
     "ok",
     "Yes.",
     "N/A",
-    "TODO: fill in",
+    "Fill this in later.",
     "Decision",
     "Status: accepted",
     "Context",

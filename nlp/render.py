@@ -144,6 +144,21 @@ def _clip(text: Any) -> str:
     return s if len(s) <= MAX_QUOTE else s[: MAX_QUOTE - 1].rstrip() + "…"
 
 
+def _breakdowns(values: list[dict[str, Any]]) -> list[tuple[str, str, list[str]]]:
+    """(dimension, heading, columns) for each of kind / quarter / team that has any data."""
+    out = []
+    for dim, title in (
+        ("by_kind", "By document kind"),
+        ("by_quarter", "By quarter"),
+        ("by_team", "By team"),
+    ):
+        keys = [k for v in values for k in (v.get(dim) or {})]
+        if keys:
+            columns = _ordered_kinds(keys) if dim == "by_kind" else sorted(set(keys))
+            out.append((dim, title, columns))
+    return out
+
+
 def _ordered_kinds(keys: Iterable[str]) -> list[str]:
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(set(keys), key=lambda k: (rank.get(k, len(rank)), k))
@@ -459,15 +474,7 @@ def html_breakdown(report: Report) -> Markup:
     ]
     if not values:
         parts.append(_empty("No values in this framework."))
-    for dim, title in (
-        ("by_kind", "By document kind"),
-        ("by_quarter", "By quarter"),
-        ("by_team", "By team"),
-    ):
-        keys = [k for v in values for k in (v.get(dim) or {})]
-        if not keys:
-            continue
-        columns = _ordered_kinds(keys) if dim == "by_kind" else sorted(set(keys))
+    for dim, title, columns in _breakdowns(values):
         parts += [el("h3", title), _heat_table(values, dim, columns)]
     return el("section", parts, id="breakdown")
 
@@ -746,15 +753,7 @@ def md_breakdown(report: Report) -> list[str]:
     out = ["## Values upheld / violated, by kind and by quarter", ""]
     if not values:
         return [*out, "_No values in this framework._", ""]
-    for dim, title in (
-        ("by_kind", "By document kind"),
-        ("by_quarter", "By quarter"),
-        ("by_team", "By team"),
-    ):
-        keys = [k for v in values for k in (v.get(dim) or {})]
-        if not keys:
-            continue
-        columns = _ordered_kinds(keys) if dim == "by_kind" else sorted(set(keys))
+    for dim, title, columns in _breakdowns(values):
         rows = [
             [
                 v["value"],
