@@ -7,7 +7,7 @@ Weights always come from locally installed packages; nothing is downloaded at ru
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
 import threading
 from collections.abc import Sequence
@@ -16,6 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
+from nlp.diskcache import entry_path, write_atomically
 from nlp.errors import ModelUnavailableError
 
 
@@ -124,9 +125,7 @@ class CachedEmbedder:
         return hashlib.sha256(f"{self.name}\0{text}".encode()).hexdigest()
 
     def _disk_path(self, key: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        return self.cache_dir / key[:2] / f"{key}.npy"
+        return entry_path(self.cache_dir, key, ".npy")
 
     def _lookup(self, key: str) -> np.ndarray | None:
         vec = self._mem.get(key)
@@ -170,10 +169,9 @@ class CachedEmbedder:
         self._mem[key] = row
         path = self._disk_path(key)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(tmp, row)
-            os.replace(tmp, path)
+            buf = io.BytesIO()
+            np.save(buf, row)
+            write_atomically(path, buf.getvalue())
 
 
 def load_embedder(

@@ -9,12 +9,12 @@ Entries on disk are pickles in saydo's own data directory: nothing else writes t
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import threading
 from pathlib import Path
 from typing import Any
 
+from nlp.diskcache import entry_path, write_atomically
 from nlp.records import Document
 
 ENGINE_VERSION = "findings.v1"  # bump when matching logic changes what a document yields
@@ -61,10 +61,7 @@ class FindingsCache:
             self._mem[key] = value
         path = self._path(key)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
+            write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def clear(self) -> None:
         with self._lock:
@@ -74,4 +71,4 @@ class FindingsCache:
                 path.unlink(missing_ok=True)
 
     def _path(self, key: str) -> Path | None:
-        return None if self.cache_dir is None else self.cache_dir / key[:2] / f"{key}.pkl"
+        return entry_path(self.cache_dir, key, ".pkl")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from nlp.diskcache import entry_path, write_atomically
 from nlp.errors import ModelUnavailableError
 
 # Markdown structure the sentence splitter should treat as hard breaks.
@@ -170,7 +170,7 @@ class CachedSegmenter:
         ]
 
     def _path(self, key: str) -> Path | None:
-        return None if self.cache_dir is None else self.cache_dir / key[:2] / f"{key}.json"
+        return entry_path(self.cache_dir, key, ".json")
 
     def _lookup(self, key: str) -> list[tuple[int, int]] | None:
         if key in self._mem:
@@ -189,7 +189,4 @@ class CachedSegmenter:
         self._mem[key] = spans
         path = self._path(key)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(spans), encoding="utf-8")
-            os.replace(tmp, path)
+            write_atomically(path, json.dumps(spans).encode("utf-8"))
