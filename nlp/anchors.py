@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.embed import Embedder
+from nlp.overwork import pace_tenet, pace_value
 from nlp.records import Framework, Tenet
 from nlp.text import content_stems, words
 
@@ -91,6 +92,9 @@ class FrameworkIndex:
         self.tenet_ids = [t.id for t in framework.tenets]
         self._embed_values(framework, embedder)
         self._embed_tenets(framework, embedder)
+        # The value (and tenet) about working hours, judged by the lexicon in nlp.overwork.
+        self.pace_value = pace_value(framework)
+        self.pace_tenet = pace_tenet(framework, self.pace_value)
         self._calibrate(embedder.encode(reference_sentences()))
 
     def _calibrate(self, ref: np.ndarray) -> None:

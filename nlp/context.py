@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from nlp.overwork import HoursSignal
 from nlp.records import Document, Evidence
 from nlp.segment import Sentence
 from nlp.tradeoffs import RawTradeoff
@@ -28,6 +29,7 @@ class DocContext:
     sentences: list[Sentence]
     vecs: np.ndarray
     tradeoffs: list[SideMatch]
+    hours: list[HoursSignal] = field(default_factory=list)  # after-hours work (nlp.overwork)
 
     def evidence(self, i: int) -> Evidence:
         s = self.sentences[i]

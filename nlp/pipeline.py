@@ -25,6 +25,7 @@ from nlp.embed import Embedder
 from nlp.findings_cache import FindingsCache, document_key
 from nlp.genre import KindClassifier
 from nlp.kinds import kind_scores
+from nlp.overwork import hours_signals
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
 from nlp.segment import CachedSegmenter, Segmenter, SentenceSplitter
@@ -150,7 +151,7 @@ class Auditor:
             if doc.kind_inferred:
                 kind = self.kinds.classify(doc_vecs, kind_scores(doc.text, doc.title))
                 doc = dataclasses.replace(doc, kind=kind)
-            out.append(DocContext(doc, ss, doc_vecs, trs))
+            out.append(DocContext(doc, ss, doc_vecs, trs, hours_signals([s.text for s in ss])))
             at += len(ss)
         return out
 

@@ -5,6 +5,9 @@ Three kinds of evidence vote, strongest wins:
 * a trade-off the value won (upholds) or lost (violates);
 * a tenet finding: following a tenet upholds the value it operationalizes, going against it
   violates that value.
+
+For the value about working hours, sentences about after-hours work (nlp.overwork) decide
+instead: embeddings cannot tell praise of an all-nighter from the value's own examples.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
+from nlp.overwork import hours_verdict
 from nlp.records import Evidence, Stance, TenetFinding, ValueFinding
 
 PLAIN_NEGATION = re.compile(
@@ -45,6 +49,7 @@ def value_findings(
     _behaviour_votes(ctx, index, votes)
     _tradeoff_votes(ctx, votes)
     _tenet_votes(index, tenets, votes)
+    _hours_votes(ctx, index, votes)
     out = []
     for vid in index.value_ids:
         up = _strength(votes.get((vid, "upholds"), []))
@@ -108,6 +113,18 @@ def _tenet_votes(index: FrameworkIndex, tenets: list[TenetFinding], votes: Votes
             continue
         stance = "upholds" if f.direction == "follows" else "violates"
         votes[(vid, stance)].append((TENET_WEIGHT[f.mode], f.evidence[0]))
+
+
+def _hours_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> None:
+    """After-hours sentences replace every other vote on the pace value."""
+    verdict = hours_verdict(ctx.hours)
+    if index.pace_value is None or verdict is None:
+        return
+    stance, strength = verdict
+    evidence = [ctx.evidence(s.sentence) for s in ctx.hours if s.stance == stance]
+    votes[(index.pace_value, "upholds")] = []
+    votes[(index.pace_value, "violates")] = []
+    votes[(index.pace_value, stance)] = [(max(strength, MIN_SCORE), e) for e in evidence]
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
+from nlp.overwork import hours_verdict
 from nlp.records import Direction, Evidence, TenetFinding
 from nlp.text import containment, content_stems, quoted_spans, verbatim_run, words
 
@@ -76,6 +77,8 @@ def tenet_findings(ctx: DocContext, index: FrameworkIndex) -> list[TenetFinding]
         finding: TenetFinding | None
         if cites[t]:
             finding = _explicit(ctx, t, tenet_id, cites[t], pairs)
+        elif tenet_id == index.pace_tenet and any(s.deadline for s in ctx.hours):
+            finding = _implicit_hours(ctx, tenet_id)
         else:
             finding = _implicit(ctx, index, t, tenet_id, sims[:, t], pairs)
         if finding is not None:
@@ -197,6 +200,18 @@ def _implicit(
     evidence += _pair_evidence(ctx, pairs, evidence)
     score = max([float(sims[best]) if restated else 0.0] + [s for _, s, _ in pairs])
     return TenetFinding(tenet_id, "implicit", direction, round(score, 3), tuple(evidence))
+
+
+def _implicit_hours(ctx: DocContext, tenet_id: str) -> TenetFinding | None:
+    """Work after hours to make a date is the pace tenet's trade-off, made one way or the other."""
+    signals = [s for s in ctx.hours if s.deadline]
+    verdict = hours_verdict(signals)
+    if verdict is None:
+        return None
+    stance, strength = verdict
+    direction: Direction = "against" if stance == "violates" else "follows"
+    evidence = tuple(ctx.evidence(s.sentence) for s in signals if s.stance == stance)[:3]
+    return TenetFinding(tenet_id, "implicit", direction, round(strength, 3), evidence)
 
 
 def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:

@@ -1,0 +1,99 @@
+"""After-hours work: the lexicon, its refusals, and which value and tenet it speaks to."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.embed import HashEmbedder
+from nlp.framework import load_framework
+from nlp.overwork import hours_signals, hours_stance, hours_verdict, pace_tenet, pace_value
+from nlp.pipeline import Auditor
+from nlp.records import Document
+from nlp.segment import RegexSegmenter
+
+FRAMEWORK = """
+organization: Acme
+values:
+  - id: humane-hours
+    name: Humane hours
+    definition: We plan for normal working hours; nobody works nights or weekends to make a date.
+    anti_patterns: [Praising heroics over a holiday]
+  - id: candour
+    name: Candour
+    definition: We say what we think, kindly and early.
+tenets:
+  - id: slip-the-date
+    text: When a date and people's evenings conflict, the date moves.
+    prefer: the evenings
+    over: the date
+    values: [humane-hours]
+  - id: write-it-down
+    text: Decisions are written down before they are announced.
+"""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("She pulled two all-nighters to get the readout finished.", "violates"),
+        ("He joined calls from his hotel at midnight during his vacation.", "violates"),
+        ("Kofi was on it for 20 hours straight and wouldn't hand it off.", "violates"),
+        ("We moved the launch date rather than ask anyone to work the weekend.", "upholds"),
+        ("Nobody on the team should be working evenings on this.", "upholds"),
+    ],
+)
+def test_hours_stance_reads_behaviour_and_refusal(sentence: str, stance: str) -> None:
+    found = hours_stance(sentence)
+    assert found is not None and found[0] == stance
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We wanted it live before the weekend so the readout had three days of data.",
+        "The nightly pipeline failed at the load step.",
+        "Mobile stays on the current CI vendor through 2026.",
+        "We could ask the team to work the next two weekends.",
+    ],
+)
+def test_hours_stance_ignores_time_references_and_options(sentence: str) -> None:
+    assert hours_stance(sentence) is None
+
+
+def test_hours_verdict_weighs_both_sides_and_notes_deadlines() -> None:
+    signals = hours_signals(
+        [
+            "The launch was three weeks behind.",
+            "Mateo worked through the holiday break to make the date.",
+            "Sam refused to let anyone work the weekend.",
+        ]
+    )
+    assert [s.stance for s in signals] == ["violates", "upholds"]
+    assert signals[0].deadline
+    assert hours_verdict(signals) is not None
+    assert hours_verdict([]) is None
+
+
+def test_pace_value_and_tenet_come_from_the_framework_words() -> None:
+    fw = load_framework(FRAMEWORK)
+    assert pace_value(fw) == "humane-hours"
+    assert pace_tenet(fw, "humane-hours") == "slip-the-date"
+    no_pace = load_framework(
+        "organization: Acme\nvalues:\n  - {id: candour, name: Candour, definition: We say it early.}"
+    )
+    assert pace_value(no_pace) is None and pace_tenet(no_pace, None) is None
+
+
+def test_audit_reports_the_pace_gap_and_tenet_against() -> None:
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    text = (
+        "Ana is ready for promotion. When the release slipped, she worked the Thanksgiving "
+        "weekend with the engineers to make the December 1 date."
+    )
+    doc = auditor.analyze([Document("p1", text, kind="promotion")])[0]
+    assert ("humane-hours", "violates") in {(v.value, v.stance) for v in doc.values}
+    assert ("slip-the-date", "implicit", "against") in {
+        (t.tenet, t.mode, t.direction) for t in doc.tenets
+    }
