@@ -13,6 +13,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
+from nlp.drivers import driver_keywords, driver_of, uncovered
 from nlp.records import DocumentFindings
 from nlp.text import STOPWORDS, content_stems, words
 
@@ -47,6 +48,7 @@ class Motive:
     text: str
     start: int
     end: int
+    driver: str | None = None  # a known unstated driver (nlp.drivers), else an unexplained motive
 
 
 def say_do_gaps(
@@ -94,20 +96,28 @@ def motives(ctx: DocContext, index: FrameworkIndex) -> list[Motive]:
     if not len(ctx.vecs):
         return []
     explained = np.maximum(index.value_similarity(ctx.vecs), index.anti_similarity(ctx.vecs))
+    praise = ctx.document.kind == "promotion"
     out = []
     for i, sent in enumerate(ctx.sentences):
-        if explained[i].max() >= UNEXPLAINED_SIM or not MOTIVE_CUE.search(sent.text):
+        reason = bool(MOTIVE_CUE.search(sent.text))
+        driver = driver_of(sent.text, reason or praise)
+        if driver is None and (explained[i].max() >= UNEXPLAINED_SIM or not reason):
             continue
-        out.append(Motive(ctx.document.id, i, sent.text, sent.start, sent.end))
+        out.append(Motive(ctx.document.id, i, sent.text, sent.start, sent.end, driver))
     return out
 
 
 def unstated_values(
     found: list[Motive], vecs: np.ndarray, index: FrameworkIndex, n_documents: int
 ) -> list[dict[str, Any]]:
-    """Cluster unexplained motives into themes present in several documents, named by keywords."""
+    """Known drivers the framework does not state, then unexplained motives clustered into themes
+    present in several documents, named by keywords."""
+    themes = _driver_themes(found, index, n_documents)
+    taken = {w for t in themes for w in t["keywords"]}
+    keep = [i for i, m in enumerate(found) if m.driver is None]
+    found, vecs = [found[i] for i in keep], vecs[keep] if len(vecs) else vecs
     if len(found) < MIN_THEME_DOCS:
-        return []
+        return themes
     labels = _cluster(vecs)
     framework_stems = _framework_stems(index)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -115,7 +125,6 @@ def unstated_values(
         groups[int(label)].append(i)
     doc_freq = Counter(w for m in found for w in set(_terms(m.text)))
     names = _proper_nouns([m.text for m in found])
-    themes = []
     for members in groups.values():
         docs = sorted({found[i].document for i in members})
         if len(docs) < MIN_THEME_DOCS:
@@ -123,31 +132,47 @@ def unstated_values(
         keywords = _keywords(
             [found[i].text for i in members], doc_freq, len(found), framework_stems, names
         )
-        if not keywords:
-            continue
-        score = min(1.0, len(docs) / max(4.0, 0.25 * n_documents))
+        if not keywords or taken & set(keywords[:2]):
+            continue  # nothing to name it by, or the same theme as a known driver
         theme = " ".join(keywords[:2])
-        themes.append(
-            {
-                "type": "unstated_value",
-                "theme": theme,
-                "keywords": keywords[:6],
-                "documents": docs,
-                "score": round(score, 3),
-                "summary": f"{len(docs)} documents justify decisions or praise by “{theme}” "
-                f"({', '.join(keywords[:4])}), which no stated value covers.",
-                "evidence": [
-                    {
-                        "document": found[i].document,
-                        "text": found[i].text,
-                        "start": found[i].start,
-                        "end": found[i].end,
-                    }
-                    for i in members[:5]
-                ],
-            }
-        )
+        themes.append(_theme(theme, keywords[:6], [found[i] for i in members], n_documents))
     return sorted(themes, key=lambda t: -t["score"])
+
+
+def _driver_themes(
+    found: list[Motive], index: FrameworkIndex, n_documents: int
+) -> list[dict[str, Any]]:
+    out = []
+    for name in sorted(uncovered(index.framework)):
+        members = [m for m in found if m.driver == name]
+        if len({m.document for m in members}) < MIN_THEME_DOCS:
+            continue
+        keywords = driver_keywords(name, [m.text for m in members])
+        out.append(_theme(name, keywords, members, n_documents))
+    return out
+
+
+def _theme(
+    theme: str, keywords: list[str], members: list[Motive], n_documents: int
+) -> dict[str, Any]:
+    docs = sorted({m.document for m in members})
+    first: list[Motive] = []  # evidence from as many documents as possible
+    for m in members:
+        if m.document not in {f.document for f in first}:
+            first.append(m)
+    return {
+        "type": "unstated_value",
+        "theme": theme,
+        "keywords": keywords,
+        "documents": docs,
+        "score": round(min(1.0, len(docs) / max(4.0, 0.25 * n_documents)), 3),
+        "summary": f"{len(docs)} documents justify decisions or praise by “{theme}” "
+        f"({', '.join(keywords[:4])}), which no stated value covers.",
+        "evidence": [
+            {"document": m.document, "text": m.text, "start": m.start, "end": m.end}
+            for m in first[:5]
+        ],
+    }
 
 
 def _cluster(vecs: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 from nlp.diskcache import entry_path, write_atomically
 from nlp.records import Document
 
-ENGINE_VERSION = "findings.v2"  # bump when matching logic changes what a document yields
+ENGINE_VERSION = "findings.v3"  # bump when matching logic changes what a document yields
 
 
 def document_key(doc: Document, context_key: str) -> str:

@@ -1,0 +1,51 @@
+"""Known unstated drivers: the commercial number is reported unless a stated value names it."""
+
+from __future__ import annotations
+
+from nlp.drivers import driver_keywords, driver_of, uncovered
+from nlp.embed import HashEmbedder
+from nlp.framework import load_framework
+from nlp.pipeline import Auditor
+from nlp.records import Document
+from nlp.segment import RegexSegmenter
+
+FRAMEWORK = """
+organization: Acme
+values:
+  - id: candour
+    name: Candour
+    definition: We say what we think, early.
+  - id: craft
+    name: Craft
+    definition: We build things properly.
+"""
+MEMOS = [
+    "We ship the connector now because we are $300k short of the Q2 bookings number.",
+    "The discount is approved so that the deal counts toward this quarter's revenue.",
+    "Launch moves up a week to close the gap to the ARR plan before the board meeting.",
+    "We rewrote the parser carefully.",
+]
+
+
+def test_driver_needs_a_reason_and_the_lexicon() -> None:
+    assert driver_of("We are short of the Q2 bookings number.", gives_reason=True)
+    assert driver_of("We are short of the Q2 bookings number.", gives_reason=False) is None
+    assert driver_of("The double-booking guard runs nightly.", gives_reason=True) is None
+    assert "bookings" in driver_keywords("the commercial number", [MEMOS[0]])
+
+
+def test_uncovered_unless_a_value_names_it() -> None:
+    assert uncovered(load_framework(FRAMEWORK)) == {"the commercial number"}
+    stated = FRAMEWORK + "  - {id: win, name: Win the revenue number, definition: We hit plan.}\n"
+    assert uncovered(load_framework(stated)) == set()
+
+
+def test_audit_reports_the_number_as_an_unstated_value() -> None:
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    docs = [Document(f"m{i}", text, kind="memo") for i, text in enumerate(MEMOS)]
+    themes = [d for d in auditor.audit(docs)["drift"] if d["type"] == "unstated_value"]
+    number = [t for t in themes if t["theme"] == "the commercial number"]
+    assert number and number[0]["documents"] == ["m0", "m1", "m2"]
+    assert {e["document"] for e in number[0]["evidence"]} == {"m0", "m1", "m2"}
