@@ -17,7 +17,17 @@ from typing import Any
 from nlp.diskcache import entry_path, write_atomically
 from nlp.records import Document
 
-ENGINE_VERSION = "findings.v3"  # bump when matching logic changes what a document yields
+
+def _engine_version() -> str:
+    """A hash of the engine's own source: any change to matching logic invalidates old entries,
+    with no version number for a developer to forget to bump."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"findings.{digest.hexdigest()[:16]}"
+
+
+ENGINE_VERSION = _engine_version()
 
 
 def document_key(doc: Document, context_key: str) -> str:

@@ -37,6 +37,9 @@ BEHAVIOUR_MARGIN = 0.06  # ... and must be closer to that side than to the other
 TRADEOFF_WEIGHT = 0.62
 TENET_WEIGHT = {"explicit": 0.66, "implicit": 0.6}
 MIN_SCORE = 0.55
+# Headings and labels ("Decision", "Peer feedback (excerpts)", "A typical one reads:") resemble
+# every value a little and describe no behaviour; evidence needs a clause of some length.
+MIN_EVIDENCE_WORDS = 5
 
 Votes = dict[tuple[str, str], list[tuple[float, Evidence]]]
 
@@ -89,6 +92,8 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
         if abs(p - n) < BEHAVIOUR_MARGIN:
             continue
         text = ctx.sentences[int(i)].text
+        if len(text.split()) < MIN_EVIDENCE_WORDS or text.rstrip().endswith(":"):
+            continue
         if n > p:
             stance = "upholds" if REFUSAL.search(text) else "violates"
         else:
