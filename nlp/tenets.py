@@ -56,7 +56,8 @@ VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quo
 QUOTE_CONTAINMENT = 0.7  # share of a quoted span's stems that come from the tenet text
 RESTATE_SIM = 0.68  # no cue: a sentence this close to the tenet text applies it implicitly
 PAIR_SIM = 0.42  # a trade-off whose sides match the tenet's sides at least this well
-PAIR_MARGIN = 0.03  # forward vs reversed side matching must differ by this much
+PAIR_MARGIN = 0.03
+SIDE_FLOOR = 0.3  # ... and the other side must resemble the tenet's given-up side this much
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,11 @@ def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[in
                 forward = max(forward, PAIR_SIM + 0.05)
             if tr.winner == ov and tr.loser in (pv, None) or tr.loser == pv and tr.winner == ov:
                 reverse = max(reverse, PAIR_SIM + 0.05)
+        # The tenet's value won (or lost) against something that resembles its given-up side.
+        if pv and tr.winner == pv != tr.loser and float(tr.loser_vec @ o) >= SIDE_FLOOR:
+            forward = max(forward, PAIR_SIM + 0.05)
+        if pv and tr.loser == pv != tr.winner and float(tr.winner_vec @ o) >= SIDE_FLOOR:
+            reverse = max(reverse, PAIR_SIM + 0.05)
         best = max(forward, reverse)
         if best >= PAIR_SIM and abs(forward - reverse) >= PAIR_MARGIN:
             out.append((k, best, "follows" if forward > reverse else "against"))
