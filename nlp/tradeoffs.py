@@ -28,8 +28,25 @@ PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     for p in (
         rf"\b{_CHOICE}\s+{_side('w')}\s+(?:over|above|ahead of|before)\s+{_side('l')}{_CLAUSE_END}",
         rf"{_side('w')}\s+(?:wins?|won|winning|takes? priority|took priority|takes? precedence|took precedence|trumps?|trumped|beats?|comes? first|came first)\s+(?:over|against|before)?\s*{_side('l')}{_CLAUSE_END}",
+    )
+)
+# "rather than" / "instead of" also describe mechanisms ("the key was regenerated instead of
+# reused"); these count only in a sentence where someone decides (see ``_DECIDER``).
+CONTRAST_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
         rf"\b{_side('w')}\s+(?:rather than|instead of|in place of)\s+{_side('l')}{_CLAUSE_END}",
         rf"^\s*(?:so\s+|and\s+)?(?:rather than|instead of)\s+{_side('l')},\s*{_side('w')}{_CLAUSE_END}",
+    )
+)
+_DECIDER = re.compile(
+    r"\b(?:we|we'(?:ll|re|d)|i|i'(?:m|ll|d)|our|us|let's|chose|choose|choosing|decided?|decision|"
+    r"will|should|prefer\w*|opt(?:ed|ing)?|agreed)\b",
+    re.IGNORECASE,
+)
+COST_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
         rf"{_side('w')}\s*,?\s+(?:at the (?:expense|cost) of|to the detriment of|sacrificing)\s+{_side('l')}{_CLAUSE_END}",
         rf"{_side('w')}\s*,?\s+even (?:though|if|when|as)\s+(?:it|this|that|doing so|the change)?\s*(?:will\s+|would\s+|may\s+|might\s+)?(?P<l>(?:delay|cost|hurt|slow|push|sacrific|reduc|miss|mean|cut|break|lower|hit|drop|frustrat|annoy|upset|lose|lost)\w*\s+[^,;:.!?()]{{3,80}}?){_CLAUSE_END}",
         rf"\b(?:accept(?:ed|ing|s)?|trad(?:e|ed|ing)|sacrific(?:e|ed|ing)|giv(?:e|ing) up|gave up|giving away)\s+{_side('l')}\s+(?:for|in exchange for|in return for|to get|to protect|to keep|to preserve|to buy)\s+{_side('w')}{_CLAUSE_END}",
@@ -80,7 +97,8 @@ def find_tradeoffs(sentence: str, start: int = 0) -> list[RawTradeoff]:
     if not _GATE.search(sentence):
         return found
     seen: set[tuple[str, str]] = set()
-    for pattern in PATTERNS:
+    patterns = PATTERNS + (CONTRAST_PATTERNS if _DECIDER.search(sentence) else ()) + COST_PATTERNS
+    for pattern in patterns:
         m = pattern.search(sentence)
         if not m:
             continue

@@ -49,3 +49,14 @@ def test_tradeoffs_find_winner_and_loser(sentence: str, winner: str, loser: str)
 )
 def test_tradeoffs_ignore_sentences_without_a_choice(sentence: str) -> None:
     assert find_tradeoffs(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The idempotency key was regenerated on retry instead of reused.",
+        "The rule deleted uploaded files after 24 hours instead of 24 days.",
+    ],
+)
+def test_tradeoffs_ignore_mechanisms_described_with_instead_of(sentence: str) -> None:
+    assert find_tradeoffs(sentence) == []
