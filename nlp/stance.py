@@ -37,6 +37,9 @@ BEHAVIOUR_MARGIN = 0.06  # ... and must be closer to that side than to the other
 TRADEOFF_WEIGHT = 0.62
 TENET_WEIGHT = {"explicit": 0.66, "implicit": 0.6}
 MIN_SCORE = 0.55
+# A memo, a write-up or a postmortem turns on one or two values; past that, the weaker matches
+# are a value's vocabulary showing up in passing, not a stance.
+MAX_VALUES_PER_DOCUMENT = 2
 # Headings and labels ("Decision", "Peer feedback (excerpts)", "A typical one reads:") resemble
 # every value a little and describe no behaviour; evidence needs a clause of some length.
 MIN_EVIDENCE_WORDS = 5
@@ -63,7 +66,7 @@ def value_findings(
             continue
         evidence = [e for _, e in sorted(votes[(vid, stance)], key=lambda x: -x[0])]
         out.append(ValueFinding(vid, stance, round(score, 3), tuple(_dedupe(evidence)[:3])))
-    return sorted(out, key=lambda f: -f.score)
+    return sorted(out, key=lambda f: -f.score)[:MAX_VALUES_PER_DOCUMENT]
 
 
 def _strength(items: list[tuple[float, Evidence]]) -> float:
