@@ -68,6 +68,10 @@ _REFUSED_REST = re.compile(
     r"stop|log off|switch off)",
     re.IGNORECASE,
 )
+# "so we wouldn't miss the date": the negation protects the date, it refuses nothing.
+_PROTECTS_DATE = re.compile(
+    r"\b(?:wouldn't|would not|won't|didn't|did not|not|never) (?:miss|slip|lose|blow)\b", re.I
+)
 # Options and conditionals ("we could ask the team to work weekends") are not behaviour.
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|might|if)\b", re.IGNORECASE)
 _REDIRECT = re.compile(
@@ -104,7 +108,7 @@ def hours_stance(text: str) -> tuple[Stance, float] | None:
         return "violates", 0.75
     if _REDIRECT.search(text):
         return "upholds", 0.8  # the date or the scope gave way, not the people
-    if _REFUSAL.search(text):
+    if _REFUSAL.search(_PROTECTS_DATE.sub(" ", text)):
         return "upholds", 0.6
     if _HYPOTHETICAL.search(text):
         return None

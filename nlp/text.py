@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 WORD_RE = re.compile(r"[a-z][a-z0-9']*")
-QUOTE_RE = re.compile(r"[\"“”‘’']([^\"“”‘’']{8,300})[\"“”‘’']|\*([^*]{8,300})\*")
+# Double quotes, *emphasis*, and single quotes that are not apostrophes ("we've" opens nothing).
+QUOTE_RE = re.compile(
+    r"[\"“”]([^\"“”]{8,300})[\"“”]|\*([^*]{8,300})\*|"
+    r"(?<![A-Za-z])['‘]([^'‘’\"]{8,300}?)['’](?![A-Za-z])"
+)
 STOPWORDS = frozenset(
     [
         "a",
@@ -186,7 +190,7 @@ def containment(needle: set[str], hay: set[str]) -> float:
 
 
 def quoted_spans(text: str) -> list[str]:
-    return [m.group(1) or m.group(2) for m in QUOTE_RE.finditer(text)]
+    return [m.group(1) or m.group(2) or m.group(3) for m in QUOTE_RE.finditer(text)]
 
 
 def verbatim_run(text_words: list[str], target: list[str]) -> int:

@@ -38,6 +38,7 @@ tenets:
         ("She pulled two all-nighters to get the readout finished.", "violates"),
         ("He joined calls from his hotel at midnight during his vacation.", "violates"),
         ("Kofi was on it for 20 hours straight and wouldn't hand it off.", "violates"),
+        ("He was online until 3am so we wouldn't miss the date.", "violates"),
         ("We moved the launch date rather than ask anyone to work the weekend.", "upholds"),
         ("Nobody on the team should be working evenings on this.", "upholds"),
     ],
