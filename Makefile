@@ -37,6 +37,7 @@ test: models lint unit bench-smoke
 eval: models
 	$(BIN)/saydo eval corpora/northwind
 	$(BIN)/saydo eval corpora/larkspur
+	$(BIN)/saydo eval corpora/quarry
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval
