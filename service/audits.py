@@ -4,6 +4,8 @@ The database row is the source of truth for an audit's state, so a restart can t
 interrupted: at start-up every ``running`` audit (its process is gone) is re-queued, or marked
 ``failed`` with the reason once it has used its attempts. An audit is never left ``running``.
 Claiming is a conditional UPDATE (``queued`` -> ``running``), so no audit runs twice.
+Deleting an audit deletes its row whatever its state; a running audit notices at its next
+progress step (the progress UPDATE finds no row), stops, and writes nothing.
 
 This assumes one serving process per database (``saydo serve`` runs one worker): a second
 process starting up would take the first one's running audits for interrupted ones.
@@ -23,15 +25,17 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from nlp.errors import SaydoError
 from nlp.ingest import normalise_date
 from nlp.records import Document as NlpDocument
 from service import frameworks
-from service.db import session_scope
+from service.db import checkpoint, session_scope
 from service.errors import Conflict, Gone, NotFound
 from service.models import Audit, Document, Framework, Organization, iso, utcnow
 from service.runtime import Runtime
@@ -73,6 +77,10 @@ class AuditInterrupted(Exception):
     """Raised inside a running audit when the server shuts down; the audit is re-queued."""
 
 
+class AuditDeleted(Exception):
+    """Raised inside a running audit whose row was deleted; the run stops, nothing is written."""
+
+
 # --------------------------------------------------------------------------------------------
 # Request-side service functions
 # --------------------------------------------------------------------------------------------
@@ -83,7 +91,13 @@ def create(*, session: Session, org: Organization, audit_in: AuditIn) -> Audit:
     frameworks.get(session=session, org=org, framework_id=audit_in.framework_id)
     row = Audit(org_id=org.id, framework_id=audit_in.framework_id, params=audit_in.params())
     session.add(row)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as exc:  # the framework was deleted since it was read
+        session.rollback()
+        raise NotFound(
+            f"no framework {audit_in.framework_id!r}", code="framework_not_found"
+        ) from exc
     return row
 
 
@@ -120,6 +134,14 @@ def report(*, session: Session, org: Organization, audit_id: str) -> dict[str, A
     if row.report is None:
         raise Gone(row.error or "the report was removed", code="report_purged")
     return row.report
+
+
+def delete(*, session: Session, org: Organization, audit_id: str) -> None:
+    """Delete an audit and its stored report, whatever its state (a running one stops)."""
+    row = get(session=session, org=org, audit_id=audit_id)
+    session.execute(sql_delete(Audit).where(col(Audit.id) == row.id, col(Audit.org_id) == org.id))
+    session.commit()
+    checkpoint(session.get_bind())  # type: ignore[arg-type]
 
 
 def public(row: Audit) -> dict[str, Any]:
@@ -235,6 +257,9 @@ class AuditWorker:
         except AuditInterrupted:
             self._finish(audit_id, status="queued", error=None, requeue=True)
             return
+        except AuditDeleted:
+            log.info("audit deleted while running; stopped", extra={"audit": audit_id})
+            return
         except SaydoError as exc:
             self._finish(audit_id, status="failed", error=exc.message)
             return
@@ -268,8 +293,10 @@ class AuditWorker:
 
     def _run(self, audit_id: str) -> tuple[dict[str, Any], list[str]]:
         with session_scope(self.engine) as session:
-            audit = session.get_one(Audit, audit_id)
-            framework = session.get_one(Framework, audit.framework_id)
+            audit = session.get(Audit, audit_id)
+            framework = session.get(Framework, audit.framework_id) if audit else None
+            if audit is None or framework is None:
+                raise AuditDeleted
             rows = _documents(session, audit)
             params, fw_id, fw_parsed = dict(audit.params), framework.id, framework.parsed
         self._progress_callback(audit_id)(0, len(rows))
@@ -298,10 +325,12 @@ class AuditWorker:
 
     def _progress(self, audit_id: str, done: int, total: int) -> None:
         with session_scope(self.engine) as session:
-            session.execute(
+            result = session.execute(
                 update(Audit).where(col(Audit.id) == audit_id).values(done=done, total=total)
             )
             session.commit()
+        if getattr(result, "rowcount", 1) == 0:
+            raise AuditDeleted
 
     def _finish(
         self,

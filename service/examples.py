@@ -235,3 +235,18 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
         for code in codes
     }
+
+
+FRAMEWORK_IN_USE: dict[str, Any] = {
+    "description": "Audits use the framework (send `?cascade=true` to delete them with it)",
+    "content": {
+        "application/json": {
+            "example": error(
+                "framework_in_use",
+                "framework fw_... is used by 2 audits; delete them first, or pass "
+                "?cascade=true to delete them and their reports with it",
+                {"audits": 2},
+            )
+        }
+    },
+}

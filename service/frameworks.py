@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import delete as sql_delete
+from sqlmodel import Session, col, func, select
 
 from nlp.errors import FrameworkError, Problem
 from nlp.framework import framework_to_dict, load_framework
-from service.errors import NotFound, UnsupportedMediaType
-from service.models import Framework, Organization, iso
+from service.db import checkpoint
+from service.errors import Conflict, NotFound, UnsupportedMediaType
+from service.models import Audit, Framework, Organization, iso
 
 # Content types a framework may be posted as; "text/plain" means "work it out from the text".
 FORMATS_BY_MEDIA_TYPE = {
@@ -68,6 +71,43 @@ def get(*, session: Session, org: Organization, framework_id: str) -> Framework:
     if row is None:
         raise NotFound(f"no framework {framework_id!r}", code="framework_not_found")
     return row
+
+
+def delete(
+    *,
+    session: Session,
+    org: Organization,
+    framework_id: str,
+    cascade: bool,
+    forget: Callable[[str], None],
+) -> None:
+    """Delete a framework; 409 while audits use it, unless ``cascade`` deletes them too.
+
+    ``forget`` drops what the process keeps in memory for it (its Auditor, cached vectors).
+    """
+    # Locked (PostgreSQL) so that no audit can be created against it between count and delete.
+    row = session.exec(
+        select(Framework)
+        .where(Framework.id == framework_id, Framework.org_id == org.id)
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound(f"no framework {framework_id!r}", code="framework_not_found")
+    uses = col(Audit.framework_id) == row.id, col(Audit.org_id) == org.id
+    count = session.exec(select(func.count()).select_from(Audit).where(*uses)).one()
+    if count and not cascade:
+        session.rollback()  # releases the lock now, not when the request ends
+        raise Conflict(
+            f"framework {row.id} is used by {count} audit{'s' if count != 1 else ''}; delete "
+            "them first, or pass ?cascade=true to delete them and their reports with it",
+            code="framework_in_use",
+            details={"audits": count},
+        )
+    session.execute(sql_delete(Audit).where(*uses))
+    session.execute(sql_delete(Framework).where(col(Framework.id) == row.id))
+    session.commit()
+    forget(row.id)
+    checkpoint(session.get_bind())  # type: ignore[arg-type]
 
 
 def list_(*, session: Session, org: Organization, limit: int, offset: int) -> list[Framework]:

@@ -1,7 +1,8 @@
 """The loaded models and the per-framework Auditors, shared by every request of one process.
 
 Weights load once, in the app's lifespan, never at import. Auditors embed their framework when
-built, so they are cached by framework id (frameworks are immutable once stored).
+built, so they are cached by framework id (frameworks are immutable once stored) until the
+framework is deleted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from service.settings import Settings
 log = logging.getLogger("saydo.runtime")
 
 MAX_CACHED_AUDITORS = 32
+# Deleted framework ids remembered so that an Auditor being built for one is not cached; the
+# window is one Auditor build, so the most recent ids are plenty.
+MAX_DELETED_FRAMEWORKS = 1024
 
 
 class LockedSegmenter:
@@ -47,6 +51,7 @@ class Runtime:
         self.embedder = embedder
         self.segmenter = segmenter
         self._auditors: OrderedDict[str, Auditor] = OrderedDict()
+        self._deleted: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -71,10 +76,31 @@ class Runtime:
         # Built outside the lock: embedding a framework takes a while and must not block others.
         built = Auditor(load_framework(parsed), embedder=self.embedder, segmenter=self.segmenter)
         with self._lock:
-            self._auditors[framework_id] = built
-            while len(self._auditors) > MAX_CACHED_AUDITORS:
-                self._auditors.popitem(last=False)
+            deleted = framework_id in self._deleted
+            if not deleted:
+                self._auditors[framework_id] = built
+                while len(self._auditors) > MAX_CACHED_AUDITORS:
+                    self._auditors.popitem(last=False)
+        if deleted:
+            # Read before its deletion and built after: used once by the caller, never kept.
+            self._clear_embedder()
         return built
+
+    def forget_framework(self, framework_id: str) -> None:
+        """Drop a deleted framework's Auditor (its embedded texts and findings cache) and the
+        cached vectors of its texts; an Auditor still being built for it is not cached either.
+        """
+        with self._lock:
+            self._auditors.pop(framework_id, None)
+            self._deleted[framework_id] = None
+            while len(self._deleted) > MAX_DELETED_FRAMEWORKS:
+                self._deleted.popitem(last=False)
+        self._clear_embedder()
+
+    def _clear_embedder(self) -> None:
+        clear: Callable[[], None] | None = getattr(self.embedder, "clear", None)
+        if clear is not None:
+            clear()
 
     def forget_vectors(self) -> None:
         """Drop cached sentence vectors and findings (both can be turned back into the deleted
@@ -83,9 +109,7 @@ class Runtime:
         The caches are keyed by content, not by document, so they are cleared whole; they are in
         memory only (the service never gives them a disk directory) and refill themselves.
         """
-        clear: Callable[[], None] | None = getattr(self.embedder, "clear", None)
-        if clear is not None:
-            clear()
+        self._clear_embedder()
         with self._lock:
             for auditor in self._auditors.values():
                 auditor.cache.clear()

@@ -1,4 +1,5 @@
-"""/v1/audits: queue an audit, watch its progress, fetch its report as JSON, HTML or Markdown."""
+"""/v1/audits: queue an audit, watch its progress, fetch its report as JSON, HTML or Markdown,
+delete it."""
 
 from __future__ import annotations
 
@@ -138,3 +139,16 @@ def _quality(params: str) -> float:
             except ValueError:
                 return 0.0
     return 1.0
+
+
+@router.delete(
+    "/{audit_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete an audit and its report; a queued or running audit is cancelled",
+    description="A running audit stops at its next progress step and writes nothing.",
+    responses={204: {"description": "Deleted"}, **examples.responses(401, 404, 422)},
+)
+def delete_audit(audit_id: str, org: OrgDep, session: SessionDep) -> Response:
+    audits.delete(session=session, org=org, audit_id=audit_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,14 +1,14 @@
-"""/v1/frameworks: create from YAML or JSON, read back, list."""
+"""/v1/frameworks: create from YAML or JSON, read back, list, delete."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from service import examples, frameworks
-from service.deps import OrgDep, SessionDep
+from service.deps import OrgDep, RuntimeDep, SessionDep
 from service.schemas import FrameworkList, FrameworkPublic, FrameworkSummary
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
@@ -99,3 +99,34 @@ def list_frameworks(
 )
 def get_framework(framework_id: str, org: OrgDep, session: SessionDep) -> dict[str, Any]:
     return frameworks.public(frameworks.get(session=session, org=org, framework_id=framework_id))
+
+
+@router.delete(
+    "/{framework_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Delete a framework (with `?cascade=true`, the audits that use it and their reports)",
+    description="409 `framework_in_use` while audits use the framework, naming how many, "
+    "unless `cascade=true`; running audits deleted that way stop. The framework's cached "
+    "Auditor and vectors are dropped from memory.",
+    responses={
+        204: {"description": "Deleted"},
+        **examples.responses(401, 404, 422),
+        409: examples.FRAMEWORK_IN_USE,
+    },
+)
+def delete_framework(
+    framework_id: str,
+    org: OrgDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    cascade: Annotated[bool, Query(description="also delete the audits that use it")] = False,
+) -> Response:
+    frameworks.delete(
+        session=session,
+        org=org,
+        framework_id=framework_id,
+        cascade=cascade,
+        forget=runtime.forget_framework,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

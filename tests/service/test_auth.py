@@ -87,6 +87,8 @@ def test_auth_another_orgs_ids_get_404_everywhere(
         ("GET", f"/v1/audits/{audit['id']}/report", None),
         ("POST", "/v1/audits", {"framework_id": framework_id}),
         ("POST", "/v1/score-memo", {"framework_id": framework_id, "text": "A memo."}),
+        ("DELETE", f"/v1/audits/{audit['id']}", None),
+        ("DELETE", f"/v1/frameworks/{framework_id}?cascade=true", None),
     ]
     for method, path, body in attempts:
         theirs = client.request(method, path, headers=mallory, json=body)

@@ -11,6 +11,7 @@ CONTRACT = {
     ("post", "/v1/frameworks"), ("get", "/v1/frameworks/{framework_id}"),
     ("post", "/v1/documents"), ("post", "/v1/audits"), ("get", "/v1/audits/{audit_id}"),
     ("get", "/v1/audits/{audit_id}/report"), ("post", "/v1/score-memo"),
+    ("delete", "/v1/frameworks/{framework_id}"), ("delete", "/v1/audits/{audit_id}"),
 }  # fmt: skip
 
 
