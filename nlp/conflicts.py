@@ -34,6 +34,13 @@ def document_conflicts(
             key = _key(pv, ov)
             votes[key][pv if tf.direction == "follows" else ov] += 2  # a tenet decision is firmer
             evidence.setdefault(key, tf.evidence[0] if tf.evidence else None)
+    # One value upheld and another violated in the same document: the first won over the second.
+    upheld = [v for v in f.values if v.stance == "upholds"]
+    for lost in (v for v in f.values if v.stance == "violates"):
+        for won in upheld:
+            key = _key(won.value, lost.value)
+            votes[key][won.value] += 1
+            evidence.setdefault(key, won.evidence[0] if won.evidence else None)
     return {k: (c.most_common(1)[0][0], evidence.get(k)) for k, c in votes.items()}
 
 
