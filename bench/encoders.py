@@ -1,4 +1,4 @@
-"""Encoder-level throughput: PyTorch fp32 (the peer's encoder) against saydo's ONNX int8.
+"""Encoder-level throughput: PyTorch fp32 (the peer's encoder) against saydo's ONNX encoder.
 
 Every configuration encodes the same sentences; configurations alternate within each repeat so
 that noise from other processes lands on all of them alike.
@@ -20,13 +20,13 @@ from nlp.embed import Embedder
 
 @dataclass(frozen=True)
 class EncoderConfig:
-    backend: str  # "torch" (sentence-transformers fp32) or "onnx" (int8)
+    backend: str  # "torch" (sentence-transformers fp32) or "onnx" (the scheme in models/)
     batch_size: int
     threads: int
 
     @property
     def label(self) -> str:
-        name = "torch fp32" if self.backend == "torch" else "onnx int8"
+        name = "torch fp32" if self.backend == "torch" else "onnx"
         return f"{name}, batch {self.batch_size}, {self.threads} thread(s)"
 
 
@@ -70,7 +70,7 @@ def default_configs(threads: int, smoke: bool) -> list[EncoderConfig]:
 def measure(
     sentences: Sequence[str], configs: Sequence[EncoderConfig], repeats: int
 ) -> tuple[list[EncoderResult], dict[str, Any]]:
-    """Time every configuration ``repeats`` times, interleaved; also int8-vs-fp32 agreement."""
+    """Time every configuration ``repeats`` times, interleaved; also onnx-vs-torch-fp32 agreement."""
     embedders = {c: _embedder(c) for c in configs}
     lengths = _token_lengths(sentences)
     results = {

@@ -4,11 +4,11 @@
 
 Sections, each interleaving peer and saydo runs so that noise lands on both alike:
 
-1. machine peak (numpy float32 matmul) and encoder throughput, torch fp32 vs ONNX int8;
+1. machine peak (numpy float32 matmul) and encoder throughput, torch fp32 vs ONNX (models/);
 2. /v1/score-memo over HTTP (a real ``saydo serve``) vs the peer in-process, 600-word memos;
 3. batch audit of the real-world decisions + postmortems, one process per run (peak RSS),
    then re-audits with nothing changed;
-4. accuracy: int8-vs-fp32 vector agreement and ``saydo eval`` F1 for both encoders.
+4. accuracy: onnx-vs-torch-fp32 vector agreement and ``saydo eval`` F1 for both encoders.
 
 ``--smoke`` uses tiny generated inputs and skips the eval: it checks every path works, in < 60 s.
 A part that cannot run because a component is missing is printed as "not available" (never a
@@ -399,7 +399,7 @@ def accuracy_section(opts: Options, results: Results) -> None:
     if agree:
         results.rows.append(
             Row(
-                f"encoder agreement, cosine int8 vs fp32 ({agree['n']} corpus sentences)",
+                f"encoder agreement, cosine onnx vs torch fp32 ({agree['n']} corpus sentences)",
                 "fp32 = 1",
                 f"mean {agree['mean']:.4f}, p05 {agree['p05']:.4f}, min {agree['min']:.4f}",
                 "",
@@ -422,7 +422,7 @@ def accuracy_section(opts: Options, results: Results) -> None:
     if opts.smoke:
         results.rows.append(
             Row(
-                "eval F1, torch fp32 vs onnx int8",
+                "eval F1, torch fp32 vs onnx",
                 "not run in --smoke",
                 "not run in --smoke",
                 met="n/a",
@@ -463,7 +463,7 @@ def _eval_rows(results: Results) -> None:
             a, b = float(fp32[key]["f1"]), float(int8.get(key, {}).get("f1", float("nan")))
             results.rows.append(
                 Row(
-                    f"F1 {folder.name} {key} (torch fp32 vs onnx int8)",
+                    f"F1 {folder.name} {key} (torch fp32 vs onnx)",
                     f"{a:.3f}",
                     f"{b:.3f}",
                     f"{b - a:+.3f}",

@@ -177,9 +177,9 @@ class CachedEmbedder:
 def load_embedder(
     backend: str = "auto", *, cache_dir: Path | None = None, threads: int | None = None
 ) -> Embedder:
-    """The production embedder: ``onnx`` (int8, see nlp/embed_onnx.py), ``torch`` or ``hash``.
+    """The production embedder: ``onnx`` (see nlp/embed_onnx.py), ``torch`` or ``hash``.
 
-    ``auto`` picks ONNX when the quantized artifact exists in ``models/`` and torch otherwise.
+    ``auto`` picks ONNX when the built graph exists in ``models/`` and torch otherwise.
     """
     inner: Embedder
     if backend == "hash":

@@ -94,7 +94,7 @@ def test_embed_onnx_empty_input(onnx_embedder: OnnxEmbedder) -> None:
 
 @pytest.mark.model
 def test_embed_onnx_name_tracks_the_built_graph(onnx_embedder: OnnxEmbedder) -> None:
-    assert onnx_embedder.name.startswith("minilm-l6-v2-onnx-int8-")
+    assert onnx_embedder.name.startswith("minilm-l6-v2-onnx-")
     assert OnnxEmbedder(max_length=128).name.endswith("-max128")
 
 
@@ -127,3 +127,13 @@ def test_build_onnx_up_to_date_needs_matching_digest_and_hashes(tmp_path: Path) 
     assert not is_up_to_date(tmp_path, "d2")
     (tmp_path / "a.onnx").write_bytes(b"changed")
     assert not is_up_to_date(tmp_path, "d1")
+
+
+def test_embed_onnx_batches_by_token_budget() -> None:
+    from types import SimpleNamespace
+
+    budget = SimpleNamespace(batch_size=3, max_batch_tokens=20)
+    lengths = [4, 5, 5, 6, 11, 30]  # already sorted, as encode() passes them
+    batches = OnnxEmbedder._batches(budget, list(range(6)), lengths)  # type: ignore[arg-type]
+    # 3 x 5 <= 20, then 3 rows is the cap; 2 x 11 > 20; 30 alone
+    assert batches == [[0, 1, 2], [3], [4], [5]]
