@@ -60,3 +60,23 @@ def test_tradeoffs_ignore_sentences_without_a_choice(sentence: str) -> None:
 )
 def test_tradeoffs_ignore_mechanisms_described_with_instead_of(sentence: str) -> None:
     assert find_tradeoffs(sentence) == []
+
+
+def test_windowed_search_matches_a_plain_search_in_long_sentences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nlp.tradeoffs as tradeoffs
+
+    filler = " ".join(["the service reads the queue and writes the table"] * 12)
+    sentences = [
+        f"{filler}; so we chose reliability over feature velocity for checkout",
+        f"We chose reliability over velocity, {filler}",
+        f"{filler}, even though it delays the launch by two weeks",
+        f"Rather than fork the library, we fix the standard. {filler}",
+        f"{filler} and nothing else",
+    ]
+    windowed = [find_tradeoffs(s) for s in sentences]
+    monkeypatch.setattr(tradeoffs, "_search", lambda pattern, text: pattern.search(text))
+    plain = [find_tradeoffs(s) for s in sentences]
+    assert windowed == plain
+    assert sum(map(len, windowed)) >= 4
