@@ -70,7 +70,9 @@ _REFUSED_REST = re.compile(
 )
 # "so we wouldn't miss the date": the negation protects the date, it refuses nothing.
 _PROTECTS_DATE = re.compile(
-    r"\b(?:wouldn't|would not|won't|didn't|did not|not|never) (?:miss|slip|lose|blow)\b", re.I
+    r"\b(?:(?:wouldn't|would not|won't|didn't|did not|not|never)|(?:rather than|instead of)"
+    r"(?: [\w']+){0,5}) (?:miss|slip|lose|blow|delay|push|moving|rolling)\w*\b",
+    re.I,
 )
 # Options and conditionals ("we could ask the team to work weekends") are not behaviour.
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|might|if)\b", re.IGNORECASE)

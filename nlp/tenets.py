@@ -28,7 +28,9 @@ CITE_CUE = re.compile(
     re.IGNORECASE,
 )
 ASIDE = re.compile(
-    r"\b(?:goes|go|going|went|runs?|running|ran|cuts?|cutting) against\b|\bagainst (?:our|the|this|that)\b|"
+    r"\b(?:goes|go|going|went|runs?|running|ran|cuts?|cutting) against\b|"
+    # "against our tenet", not "it pulls against the roadmap" (often the tenet's own wording)
+    r"\bagainst (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?|values?|guidance)\b|"
     r"\bsays? otherwise\b|\b(?:an|one-off|one-time|temporary) exception\b|\bexception to\b|"
     r"\bdeviat\w*|\bdepart\w* from\b|\bset(?:ting)? (?:it |this |the tenet )?aside\b|\boverrid\w*|"
     r"\boverr?ode\b|\bwaiv\w*|\bbend(?:ing|s)? (?:the|our|it)\b|\bbreak(?:ing|s)? (?:with |from )?(?:our|the|it)\b|"

@@ -39,6 +39,11 @@ tenets:
         ("He joined calls from his hotel at midnight during his vacation.", "violates"),
         ("Kofi was on it for 20 hours straight and wouldn't hand it off.", "violates"),
         ("He was online until 3am so we wouldn't miss the date.", "violates"),
+        (
+            "On New Year's Day he stayed on until both sites were clean, rather than rolling "
+            "them back and missing the date.",
+            "violates",
+        ),
         ("We moved the launch date rather than ask anyone to work the weekend.", "upholds"),
         ("Nobody on the team should be working evenings on this.", "upholds"),
     ],
