@@ -13,13 +13,24 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.drivers import driver_keywords, driver_of, uncovered
+from nlp.drivers import (
+    ACCOUNT,
+    account_keywords,
+    account_names,
+    driver_keywords,
+    driver_of,
+    uncovered,
+)
 from nlp.records import DocumentFindings
 from nlp.text import STOPWORDS, content_stems, words
 
 UNEXPLAINED_SIM = 0.40  # a sentence closer than this to some stated value is "explained"
 CLUSTER_DISTANCE = 0.55  # cosine distance for grouping unexplained motives into themes
 MIN_THEME_DOCS = 3
+# A customer named in a few documents is business as usual; one named across a tenth of them
+# (and at least four) is steering decisions.
+MIN_ACCOUNT_DOCS = 4
+ACCOUNT_SHARE = 0.1
 MOTIVE_CUE = re.compile(
     r"\b(?:because|so that|so we|in order to|to hit|to close|to land|to make|to protect|to win|"
     r"to keep|to meet|driven by|the reason|we need(?:ed)? to|must|matters?|critical|priority|"
@@ -99,6 +110,8 @@ def motives(ctx: DocContext, index: FrameworkIndex) -> list[Motive]:
     praise = ctx.document.kind == "promotion"
     out = []
     for i, sent in enumerate(ctx.sentences):
+        for name in account_names(sent.text):  # an account word is reason enough
+            out.append(Motive(ctx.document.id, i, sent.text, sent.start, sent.end, ACCOUNT + name))
         reason = bool(MOTIVE_CUE.search(sent.text))
         driver = driver_of(sent.text, reason or praise)
         if driver is None and (explained[i].max() >= UNEXPLAINED_SIM or not reason):
@@ -149,6 +162,26 @@ def _driver_themes(
             continue
         keywords = driver_keywords(name, [m.text for m in members])
         out.append(_theme(name, keywords, members, n_documents))
+    return out + _account_themes(found, index, n_documents)
+
+
+def _account_themes(
+    found: list[Motive], index: FrameworkIndex, n_documents: int
+) -> list[dict[str, Any]]:
+    """Key accounts named in many documents; the organization's own name and words of the
+    framework are not accounts."""
+    own = content_stems(index.framework.organization) | _framework_stems(index)
+    need = max(MIN_ACCOUNT_DOCS, math.ceil(ACCOUNT_SHARE * n_documents))
+    by_name: dict[str, list[Motive]] = defaultdict(list)
+    for m in found:
+        if m.driver and m.driver.startswith(ACCOUNT):
+            by_name[m.driver[len(ACCOUNT) :]].append(m)
+    out = []
+    for name, members in sorted(by_name.items()):
+        if content_stems(name) & own or len({m.document for m in members}) < need:
+            continue
+        keywords = account_keywords(name, [m.text for m in members])
+        out.append(_theme(f"the {name} account", keywords, members, n_documents))
     return out
 
 

@@ -4,6 +4,10 @@ Clustering unexplained sentences finds themes nobody anticipated, but the most c
 value of all, the commercial number ("we are $310k short of the Q2 bookings number"), is spread
 over many phrasings that embeddings scatter across clusters. It is found here by its lexicon and
 reported only when the framework does not already state it as a value.
+
+The other classic is one big customer steering the roadmap ("the Mercy renewal", "the Halvorsen
+go-live"). A key account is a capitalised name, written mid-sentence next to account words
+(renewal, contract, pilot, go-live) in many documents, never in a sentence about a person.
 """
 
 from __future__ import annotations
@@ -37,6 +41,36 @@ THE_NUMBER = Driver(
 )
 DRIVERS = (THE_NUMBER,)
 _NOT_KEYWORDS = frozenset({"short", "toward", "towards", "close", "gap", "our", "this"})
+
+ACCOUNT = "account:"  # prefix of a key-account driver: "account:Mercy"
+_ACCOUNT_CUE = re.compile(
+    r"\b(?:customers?|clients?|accounts?|pilots?|contracts?|contracted|deals?|renewals?|go-live|"
+    r"rollout|onboarding|signed|sign-off|logo|flagship|reference customer|sponsor|"
+    r"steering committee|expansion|implementation)\b",
+    re.IGNORECASE,
+)
+# A sentence about a person ("Devon brought the deal to deal desk himself") names no account.
+_PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
+_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z0-9,;:)] )([A-Z][a-z]{2,})\b")
+_NOT_NAMES = frozenset(
+    """January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Slack Jira Zoom Google Friday
+    English Christmas Thanksgiving Easter""".split()  # noqa: SIM905
+)
+
+
+def account_names(sentence: str) -> list[str]:
+    """Names a sentence mentions as a customer account, if it is about an account at all."""
+    if not _ACCOUNT_CUE.search(sentence) or _PERSONAL.search(sentence):
+        return []
+    names = dict.fromkeys(_MID_SENTENCE_NAME.findall(sentence))
+    return [n for n in names if n not in _NOT_NAMES]
+
+
+def account_keywords(name: str, texts: list[str], limit: int = 6) -> list[str]:
+    """The account's name and the account words written around it, most frequent first."""
+    counts = Counter(m.group(0).lower() for t in texts for m in _ACCOUNT_CUE.finditer(t))
+    return [name.lower()] + [w for w, _ in counts.most_common(limit - 1)]
 
 
 def driver_of(sentence: str, gives_reason: bool) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.drivers import driver_keywords, driver_of, uncovered
+from nlp.drivers import account_names, driver_keywords, driver_of, uncovered
 from nlp.embed import HashEmbedder
 from nlp.framework import load_framework
 from nlp.pipeline import Auditor
@@ -49,3 +49,29 @@ def test_audit_reports_the_number_as_an_unstated_value() -> None:
     number = [t for t in themes if t["theme"] == "the commercial number"]
     assert number and number[0]["documents"] == ["m0", "m1", "m2"]
     assert {e["document"] for e in number[0]["evidence"]} == {"m0", "m1", "m2"}
+
+
+def test_account_names_are_mid_sentence_names_next_to_account_words() -> None:
+    assert account_names("We moved the Mercy renewal ahead of the inbox work.") == ["Mercy"]
+    assert account_names("The Mercy team asked for a demo.") == []  # no account word
+    assert account_names("She closed the Tollgate deal herself.") == []  # about a person
+    assert account_names("Renewals are due in March for most customers.") == []
+
+
+def test_a_customer_named_across_many_documents_is_an_unstated_value() -> None:
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    texts = [
+        "We hold the parser work so the Halvorsen go-live stays on track.",
+        "The roadmap moves because the Halvorsen contract needs the yard module.",
+        "Support staff are reassigned to the Halvorsen pilot for a month.",
+        "We skip the freeze for the Halvorsen rollout.",
+        "The Acme pilot starts in May.",
+        "We rewrote the parser carefully.",
+    ]
+    docs = [Document(f"d{i}", t, kind="memo") for i, t in enumerate(texts)]
+    themes = {d["theme"]: d for d in auditor.audit(docs)["drift"] if d["type"] == "unstated_value"}
+    assert themes["the Halvorsen account"]["documents"] == ["d0", "d1", "d2", "d3"]
+    assert themes["the Halvorsen account"]["keywords"][0] == "halvorsen"
+    assert "the Acme account" not in themes  # the organization itself is no account
