@@ -43,27 +43,31 @@ DRIVERS = (THE_NUMBER,)
 _NOT_KEYWORDS = frozenset({"short", "toward", "towards", "close", "gap", "our", "this"})
 
 ACCOUNT = "account:"  # prefix of a key-account driver: "account:Mercy"
-_ACCOUNT_CUE = re.compile(
-    r"\b(?:customers?|clients?|accounts?|pilots?|contracts?|contracted|deals?|renewals?|go-live|"
-    r"rollout|onboarding|signed|sign-off|logo|flagship|reference customer|sponsor|"
-    r"steering committee|expansion|implementation)\b",
-    re.IGNORECASE,
+_ACCOUNT_WORDS = (
+    r"(?:renewals?|contracts?|deals?|accounts?|pilots?|go-live|sign-?off|logo|expansion|"
+    r"steering committee|executive sponsor|launch customer)"
+)
+_ACCOUNT_CUE = re.compile(rf"\b{_ACCOUNT_WORDS}\b", re.IGNORECASE)
+# The name right before the account word ("the Mercy renewal", "Halvorsen's go-live") or right
+# after it ("the contract with Mercy"); a capitalised word elsewhere is often a heading or a tool.
+_NAMED_ACCOUNT = re.compile(
+    rf"(?<=[a-z0-9,;:)] )([A-Z][a-z]{{2,}})(?:'s)?(?: [A-Z][a-z]+)? {_ACCOUNT_WORDS}\b|"
+    rf"\b{_ACCOUNT_WORDS} (?:with|for|from|at|to) (?:the )?([A-Z][a-z]{{2,}})\b"
 )
 # A sentence about a person ("Devon brought the deal to deal desk himself") names no account.
 _PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
-_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z0-9,;:)] )([A-Z][a-z]{2,})\b")
 _NOT_NAMES = frozenset(
     """January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Slack Jira Zoom Google Friday
-    English Christmas Thanksgiving Easter""".split()  # noqa: SIM905
+    English Christmas Thanksgiving Easter Enterprise Customer Account""".split()  # noqa: SIM905
 )
 
 
 def account_names(sentence: str) -> list[str]:
-    """Names a sentence mentions as a customer account, if it is about an account at all."""
-    if not _ACCOUNT_CUE.search(sentence) or _PERSONAL.search(sentence):
+    """Names a sentence mentions as a customer account ("the Mercy renewal")."""
+    if _PERSONAL.search(sentence):
         return []
-    names = dict.fromkeys(_MID_SENTENCE_NAME.findall(sentence))
+    names = dict.fromkeys(a or b for a, b in _NAMED_ACCOUNT.findall(sentence))
     return [n for n in names if n not in _NOT_NAMES]
 
 

@@ -66,7 +66,7 @@ def test_a_customer_named_across_many_documents_is_an_unstated_value() -> None:
         "We hold the parser work so the Halvorsen go-live stays on track.",
         "The roadmap moves because the Halvorsen contract needs the yard module.",
         "Support staff are reassigned to the Halvorsen pilot for a month.",
-        "We skip the freeze for the Halvorsen rollout.",
+        "We skip the freeze for the Halvorsen renewal.",
         "The Acme pilot starts in May.",
         "We rewrote the parser carefully.",
     ]
