@@ -38,6 +38,7 @@ eval: models
 	$(BIN)/saydo eval corpora/northwind
 	$(BIN)/saydo eval corpora/larkspur
 	$(BIN)/saydo eval corpora/quarry
+	$(BIN)/saydo eval corpora/delta
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval
