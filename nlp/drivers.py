@@ -58,7 +58,7 @@ _NAMED_ACCOUNT = re.compile(
 _PERSONAL = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
 _NOT_NAMES = frozenset(
     """January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Slack Jira Zoom Google Friday
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Slack Jira Zoom Google
     English Christmas Thanksgiving Easter Enterprise Customer Account""".split()  # noqa: SIM905
 )
 
