@@ -189,10 +189,9 @@ def _theme(
     theme: str, keywords: list[str], members: list[Motive], n_documents: int
 ) -> dict[str, Any]:
     docs = sorted({m.document for m in members})
-    first: list[Motive] = []  # evidence from as many documents as possible
+    first: dict[str, Motive] = {}  # evidence from as many documents as possible
     for m in members:
-        if m.document not in {f.document for f in first}:
-            first.append(m)
+        first.setdefault(m.document, m)
     return {
         "type": "unstated_value",
         "theme": theme,
@@ -203,7 +202,7 @@ def _theme(
         f"({', '.join(keywords[:4])}), which no stated value covers.",
         "evidence": [
             {"document": m.document, "text": m.text, "start": m.start, "end": m.end}
-            for m in first[:5]
+            for m in list(first.values())[:5]
         ],
     }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from nlp.records import Framework, Stance
 from nlp.text import words
@@ -127,15 +128,23 @@ def hours_signals(sentences: list[str]) -> list[HoursSignal]:
     return out
 
 
-def hours_verdict(signals: list[HoursSignal]) -> tuple[Stance, float] | None:
+class HoursVerdict(NamedTuple):
+    stance: Stance
+    strength: float
+    sentences: tuple[int, ...]  # the sentences on the winning side: the evidence
+
+
+def hours_verdict(signals: list[HoursSignal]) -> HoursVerdict | None:
     """The document's stance on the pace value: the heavier side of its after-hours sentences."""
     if not signals:
         return None
     up = sum(s.strength for s in signals if s.stance == "upholds")
     down = sum(s.strength for s in signals if s.stance == "violates")
     stance: Stance = "violates" if down >= up else "upholds"
-    best = max(s.strength for s in signals if s.stance == stance)
-    return stance, min(1.0, best + 0.05 * (len(signals) - 1))
+    side = [s for s in signals if s.stance == stance]
+    best = max(s.strength for s in side)
+    strength = min(1.0, best + 0.05 * (len(signals) - 1))
+    return HoursVerdict(stance, strength, tuple(s.sentence for s in side))
 
 
 def pace_value(framework: Framework) -> str | None:

@@ -128,11 +128,12 @@ def _hours_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> None:
     verdict = hours_verdict(ctx.hours)
     if index.pace_value is None or verdict is None:
         return
-    stance, strength = verdict
-    evidence = [ctx.evidence(s.sentence) for s in ctx.hours if s.stance == stance]
     votes[(index.pace_value, "upholds")] = []
     votes[(index.pace_value, "violates")] = []
-    votes[(index.pace_value, stance)] = [(max(strength, MIN_SCORE), e) for e in evidence]
+    weight = max(verdict.strength, MIN_SCORE)
+    votes[(index.pace_value, verdict.stance)] = [
+        (weight, ctx.evidence(i)) for i in verdict.sentences
+    ]
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:

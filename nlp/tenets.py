@@ -212,14 +212,12 @@ def _implicit(
 
 def _implicit_hours(ctx: DocContext, tenet_id: str) -> TenetFinding | None:
     """Work after hours to make a date is the pace tenet's trade-off, made one way or the other."""
-    signals = [s for s in ctx.hours if s.deadline]
-    verdict = hours_verdict(signals)
+    verdict = hours_verdict([s for s in ctx.hours if s.deadline])
     if verdict is None:
         return None
-    stance, strength = verdict
-    direction: Direction = "against" if stance == "violates" else "follows"
-    evidence = tuple(ctx.evidence(s.sentence) for s in signals if s.stance == stance)[:3]
-    return TenetFinding(tenet_id, "implicit", direction, round(strength, 3), evidence)
+    direction: Direction = "against" if verdict.stance == "violates" else "follows"
+    evidence = tuple(ctx.evidence(i) for i in verdict.sentences[:3])
+    return TenetFinding(tenet_id, "implicit", direction, round(verdict.strength, 3), evidence)
 
 
 def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:
