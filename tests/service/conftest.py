@@ -155,10 +155,4 @@ def mallory(new_key: Callable[[str | None], dict[str, str]]) -> dict[str, str]:
 
 @pytest.fixture
 def framework_id(client: TestClient, alice: dict[str, str]) -> str:
-    resp = client.post(
-        "/v1/frameworks",
-        content=factories.FRAMEWORK_YAML,
-        headers={**alice, "Content-Type": "application/yaml"},
-    )
-    assert resp.status_code == 201, resp.text
-    return str(resp.json()["id"])
+    return factories.create_framework(client, alice)

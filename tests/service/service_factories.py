@@ -100,6 +100,17 @@ def make_pdf(pages: list[str]) -> bytes:
     return bytes(out)
 
 
+def create_framework(client: TestClient, headers: dict[str, str]) -> str:
+    """POST the sample framework as YAML; returns its id."""
+    resp = client.post(
+        "/v1/frameworks",
+        content=FRAMEWORK_YAML,
+        headers={**headers, "Content-Type": "application/yaml"},
+    )
+    assert resp.status_code == 201, resp.text
+    return str(resp.json()["id"])
+
+
 def upload_json(client: TestClient, headers: dict[str, str], docs: Any) -> Any:
     resp = client.post("/v1/documents", json=docs, headers=headers)
     assert resp.status_code == 200, resp.text

@@ -19,16 +19,6 @@ from service.models import Audit, Framework
 from service.runtime import Runtime
 
 
-def _framework(client: TestClient, headers: dict[str, str]) -> str:
-    resp = client.post(
-        "/v1/frameworks",
-        content=factories.FRAMEWORK_YAML,
-        headers={**headers, "Content-Type": "application/yaml"},
-    )
-    assert resp.status_code == 201, resp.text
-    return str(resp.json()["id"])
-
-
 def _audit(client: TestClient, headers: dict[str, str], framework_id: str) -> str:
     resp = client.post("/v1/audits", json={"framework_id": framework_id}, headers=headers)
     assert resp.status_code == 202, resp.text
@@ -61,7 +51,10 @@ def _assert_error(resp: Any, status: int, code: str) -> dict[str, Any]:
 
 
 def test_delete_framework_without_audits(client: TestClient, alice: dict[str, str]) -> None:
-    gone, kept = _framework(client, alice), _framework(client, alice)
+    gone, kept = (
+        factories.create_framework(client, alice),
+        factories.create_framework(client, alice),
+    )
     assert client.delete(f"/v1/frameworks/{gone}", headers=alice).status_code == 204
     _assert_error(client.get(f"/v1/frameworks/{gone}", headers=alice), 404, "framework_not_found")
     again = client.delete(f"/v1/frameworks/{gone}", headers=alice)
@@ -93,7 +86,10 @@ def test_delete_framework_in_use_is_409_unless_cascade(
     client: TestClient, alice: dict[str, str]
 ) -> None:
     factories.upload_json(client, alice, {"documents": factories.json_docs()})
-    used, other = _framework(client, alice), _framework(client, alice)
+    used, other = (
+        factories.create_framework(client, alice),
+        factories.create_framework(client, alice),
+    )
     used_audits = [_audit(client, alice, used), _audit(client, alice, used)]
     other_audit = _audit(client, alice, other)
 
@@ -131,7 +127,10 @@ def test_delete_framework_in_use_is_409_unless_cascade(
 def test_delete_framework_drops_its_auditor_from_memory(
     client: TestClient, alice: dict[str, str]
 ) -> None:
-    gone, kept = _framework(client, alice), _framework(client, alice)
+    gone, kept = (
+        factories.create_framework(client, alice),
+        factories.create_framework(client, alice),
+    )
     for framework_id in (gone, kept):
         memo = {"framework_id": framework_id, "text": "We chose reliability over velocity."}
         assert client.post("/v1/score-memo", json=memo, headers=alice).status_code == 200
@@ -242,7 +241,7 @@ def test_delete_needs_a_key_and_the_owner(
         theirs = client.delete(path, headers=mallory)
         assert theirs.status_code == 404, (path, theirs.text)
     # Mallory's own framework and audit are not alice's to delete either.
-    mallory_fw = _framework(client, mallory)
+    mallory_fw = factories.create_framework(client, mallory)
     resp = client.delete(f"/v1/frameworks/{mallory_fw}", headers=alice)
     _assert_error(resp, 404, "framework_not_found")
     # Alice still has everything.
