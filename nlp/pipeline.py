@@ -25,7 +25,7 @@ from nlp.embed import Embedder
 from nlp.findings_cache import FindingsCache, document_key
 from nlp.genre import KindClassifier
 from nlp.kinds import kind_scores
-from nlp.overwork import hours_signals
+from nlp.overwork import HoursSignal, hours_signals
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
 from nlp.segment import CachedSegmenter, Segmenter, SentenceSplitter
@@ -151,9 +151,15 @@ class Auditor:
             if doc.kind_inferred:
                 kind = self.kinds.classify(doc_vecs, kind_scores(doc.text, doc.title))
                 doc = dataclasses.replace(doc, kind=kind)
-            out.append(DocContext(doc, ss, doc_vecs, trs, hours_signals([s.text for s in ss])))
+            out.append(DocContext(doc, ss, doc_vecs, trs, self._hours([s.text for s in ss])))
             at += len(ss)
         return out
+
+    def _hours(self, sentences: list[str]) -> list[HoursSignal]:
+        """After-hours signals, read only when the framework has a value or tenet about hours."""
+        if self.index.pace_value is None and self.index.pace_tenet is None:
+            return []
+        return hours_signals(sentences)
 
     def _corpus_index(self, contexts: list[DocContext]) -> FrameworkIndex:
         """The index standardised against this batch's own sentences when there are enough.
