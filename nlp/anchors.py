@@ -122,26 +122,38 @@ class FrameworkIndex:
 
     def _embed_values(self, fw: Framework, embedder: Embedder) -> None:
         pos_texts, pos_owner, neg_texts, neg_owner = [], [], [], []
+        # Each prototype's polarity text: the behaviour's main clause, without the contrast and
+        # the clause cut out of it, so that a negation in either half is seen where it belongs.
+        pos_polar: list[str] = []
+        neg_polar: list[str] = []
         behaviour = []
         for i, v in enumerate(fw.values):
             for text in (v.name, f"{v.name}: {v.definition}"):
                 behaviour.append(not v.examples and text != v.name)
                 pos_texts.append(text)
+                pos_polar.append(text)
                 pos_owner.append(i)
-            for good, bad in [expand_behaviour(t) for t in v.examples]:
+            for text in v.examples:
+                good, bad = expand_behaviour(text)
                 pos_texts += good
+                pos_polar += [_CONTRAST.split(text, maxsplit=1)[0]] * len(good)
                 pos_owner += [i] * len(good)
                 behaviour += [True] * len(good)
                 neg_texts += bad
+                neg_polar += bad
                 neg_owner += [i] * len(bad)
-            for bad, good in [expand_behaviour(t) for t in v.anti_patterns]:
+            for text in v.anti_patterns:
+                bad, good = expand_behaviour(text)
                 neg_texts += bad
+                neg_polar += [_CONTRAST.split(text, maxsplit=1)[0]] * len(bad)
                 neg_owner += [i] * len(bad)
                 pos_texts += good
+                pos_polar += good
                 pos_owner += [i] * len(good)
                 behaviour += [True] * len(good)
         vecs = embedder.encode(pos_texts + neg_texts)
         self.pos_vecs, self.neg_vecs = vecs[: len(pos_texts)], vecs[len(pos_texts) :]
+        self.pos_polar, self.neg_polar = pos_polar, neg_polar
         self.pos_owner = np.array(pos_owner, dtype=np.int64)
         self.behaviour = np.array(behaviour, dtype=bool)
         self.neg_owner = np.array(neg_owner, dtype=np.int64)
@@ -185,6 +197,16 @@ class FrameworkIndex:
         if not len(self.neg_owner):
             return np.full((len(vecs), len(self.value_ids)), -1.0, dtype=np.float32)
         return _max_by_owner(vecs @ self.neg_vecs.T, self.neg_owner, len(self.value_ids))
+
+    def closest_behaviour(self, vec: np.ndarray, value: int, anti: bool) -> str:
+        """The main clause of the example (anti-pattern, with ``anti``) closest to ``vec``."""
+        if anti:
+            mask, protos, texts = self.neg_owner == value, self.neg_vecs, self.neg_polar
+        else:
+            mask = (self.pos_owner == value) & self.behaviour
+            protos, texts = self.pos_vecs, self.pos_polar
+        rows = np.flatnonzero(mask)
+        return texts[int(rows[int((protos[rows] @ vec).argmax())])]
 
     def side_values(self, vecs: np.ndarray, texts: list[str] | None = None) -> list[str | None]:
         """Map trade-off sides to the value they are about, or None.

@@ -81,8 +81,8 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
     """Sentences that read like an example (upholds) or an anti-pattern (violates).
 
     Embeddings barely tell "we never work weekends" from "we worked all weekend", so a refusal
-    or negation in the sentence flips an anti-pattern match into upholding, and a plain negation
-    flips an example match into violating.
+    or negation in the sentence that its matched anti-pattern lacks flips the match into
+    upholding, and a plain negation the matched example lacks flips it into violating.
     """
     if not len(ctx.vecs):
         return
@@ -97,10 +97,18 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
         text = ctx.sentences[int(i)].text
         if len(text.split()) < MIN_EVIDENCE_WORDS or text.rstrip().endswith(":"):
             continue
-        if n > p:
-            stance = "upholds" if REFUSAL.search(text) else "violates"
-        else:
-            stance = "violates" if PLAIN_NEGATION.search(text) else "upholds"
+        anti = n > p
+        # Flip only when the sentence's negation differs from the behaviour it matched:
+        # "a controller that cannot reach us stops watering" *is* the anti-pattern
+        # "stops watering because it cannot reach our servers", negation and all.
+        cue = REFUSAL if anti else PLAIN_NEGATION
+        proto = index.closest_behaviour(ctx.vecs[int(i)], int(j), anti)
+        flipped = bool(cue.search(text)) != bool(cue.search(proto))
+        stance = (
+            ("upholds" if flipped else "violates")
+            if anti
+            else ("violates" if flipped else "upholds")
+        )
         votes[(index.value_ids[j], stance)].append((max(p, n), ctx.evidence(int(i))))
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,14 @@ CONTRAST = re.compile(
     r"for now|in this case)\b",
     re.IGNORECASE,
 )
+# The decision makes an exception: "we are doing it anyway", "choosing the season this time".
+EXCEPTION = re.compile(
+    r"\b(?:anyway|regardless|all the same|nonetheless|even so|this (?:time|once)|"
+    r"for (?:this|the) (?:release|launch|quarter|season|one)|in this (?:case|instance))\b",
+    re.IGNORECASE,
+)
+CHOICE = re.compile(r"\b(?:but|choos\w*|chose|going to|we will|we'll|i will|i'll|anyway)\b", re.I)
+REPORTS = re.compile(r"\b(?:says?|states?|tells us|is clear)\b", re.IGNORECASE)
 VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
 EXPLICIT_SIM = 0.58
 VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
@@ -224,7 +233,7 @@ def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, 
     """A citing sentence that sets the tenet aside decides; otherwise the trade-off votes."""
     for h in hits:
         text = ctx.sentences[h.sentence].text
-        after = ctx.sentences[h.sentence + 1].text if h.sentence + 1 < len(ctx.sentences) else ""
+        after = [s.text for s in ctx.sentences[h.sentence + 1 : h.sentence + 3]]
         if sets_tenet_aside(text, after):
             return "against"
     if pairs:
@@ -234,23 +243,33 @@ def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, 
     return "follows"
 
 
-def sets_tenet_aside(text: str, following: str = "") -> bool:
+def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
     """Does a sentence citing a tenet go against it?
 
     "this goes against standards-over-autonomy", "Yes, the tenet says otherwise", "Despite our
-    tenet ...", "We know our tenet says X." followed by "But ...". Negated forms ("our tenet has
-    no exception for this") do not count.
+    tenet ...", "We know our tenet says X." followed by "But ..." or "We are going to break it
+    for this release." Negated forms ("our tenet has no exception for this") do not count.
+    ``following`` holds the next sentences; the first two are read.
     """
     if NEGATED_ASIDE.search(text):
         return False
     if ASIDE.search(text):
         return True
-    if CONCESSION.search(text):
+    after = [f.strip() for f in following[:2]]
+    concession = CONCESSION.search(text)
+    if concession:
         return bool(
-            CONTRAST.search(text[CONCESSION.search(text).end() :])  # type: ignore[union-attr]
-            or CONTRAST.match(following.strip())
+            CONTRAST.search(text[concession.end() :])
+            or any(CONTRAST.match(f) or EXCEPTION.search(f) or _asides(f) for f in after)
         )
-    return False
+    # "Our tenet says X." then "..., and I am choosing the season this time."
+    return bool(REPORTS.search(text)) and any(
+        EXCEPTION.search(f) and CHOICE.search(f) for f in after[:1]
+    )
+
+
+def _asides(text: str) -> bool:
+    return bool(ASIDE.search(text)) and not NEGATED_ASIDE.search(text)
 
 
 def _pair_evidence(
