@@ -23,7 +23,9 @@ COPY nlp ./nlp
 COPY service ./service
 RUN pip install .
 
-# Quantize the encoder to int8 ONNX now, so the container never downloads or converts at run time.
+# Export the encoder to ONNX now, so the container never downloads or converts at run time; the
+# tenet-applies model is our own small trained artifact, kept in git.
+COPY models/tenet-applies.json ./models/
 RUN python -m nlp.build_onnx --out models
 
 RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home saydo

@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install models demo test lint typecheck unit eval valueeval bench bench-smoke clean
+.PHONY: install models demo test lint typecheck unit eval train-applies valueeval bench bench-smoke clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,6 +39,12 @@ eval: models
 	$(BIN)/saydo eval corpora/larkspur
 	$(BIN)/saydo eval corpora/quarry
 	$(BIN)/saydo eval corpora/delta
+	$(BIN)/saydo eval corpora/echo
+
+# The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels; echo is
+# held out of training on purpose.
+train-applies: models
+	$(BIN)/python -m nlp.train_applies corpora/northwind corpora/larkspur corpora/quarry corpora/delta
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval

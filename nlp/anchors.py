@@ -105,7 +105,9 @@ class FrameworkIndex:
         """
         self.beh_center, self.beh_scale = _robust_stats(self.behaviour_similarity(ref))
         self.anti_center, self.anti_scale = _robust_stats(self.anti_similarity(ref))
-        stats = (self.beh_center, self.beh_scale, self.anti_center, self.anti_scale)
+        self.tenet_center, self.tenet_scale = _robust_stats(ref @ self.tenet_vecs.T)
+        stats = [self.beh_center, self.beh_scale, self.anti_center, self.anti_scale]
+        stats += [self.tenet_center, self.tenet_scale]
         self.calibration_key = hashlib.sha256(b"".join(a.tobytes() for a in stats)).hexdigest()
 
     def calibrated(self, sentence_vecs: np.ndarray) -> FrameworkIndex:
@@ -113,6 +115,10 @@ class FrameworkIndex:
         other = copy.copy(self)
         other._calibrate(sentence_vecs)
         return other
+
+    def tenet_z(self, sims: np.ndarray) -> np.ndarray:
+        """Sentence-to-tenet cosines (n, n_tenets) standardised like the value scores."""
+        return (sims - self.tenet_center) / self.tenet_scale
 
     def behaviour_z(self, vecs: np.ndarray) -> np.ndarray:
         return (self.behaviour_similarity(vecs) - self.beh_center) / self.beh_scale

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from nlp.anchors import FrameworkIndex
+from nlp.applies import AppliesModel, load_applies_model, unsaid_applications
 from nlp.context import DocContext, SideMatch
 from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
@@ -51,15 +52,18 @@ class Auditor:
         embedder: Embedder,
         segmenter: SentenceSplitter | None = None,
         cache: FindingsCache | None = None,
+        applies: AppliesModel | None = None,
     ) -> None:
         self.framework = framework
+        self.applies = applies if applies is not None else load_applies_model()
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else CachedSegmenter(Segmenter())
         self.index = FrameworkIndex(framework, embedder)
         self.kinds = KindClassifier(embedder)
         self.cache = cache if cache is not None else FindingsCache()
         self._setup_key = hashlib.sha256(
-            f"{framework!r}\0{embedder.name}\0{type(self.segmenter).__name__}".encode()
+            f"{framework!r}\0{embedder.name}\0{type(self.segmenter).__name__}\0"
+            f"{self.applies.key}".encode()
         ).hexdigest()
 
     def analyze(
@@ -136,6 +140,14 @@ class Auditor:
                 progress(len(findings), len(documents))
         return findings, found
 
+    def prepare(self, documents: Sequence[Document]) -> tuple[list[DocContext], FrameworkIndex]:
+        """Documents ready for matching and the index calibrated as an audit would calibrate it.
+
+        For training and diagnostics (``nlp.train_applies``); audits go through ``analyze``.
+        """
+        contexts = self._contexts(documents)
+        return contexts, self._corpus_index(contexts[:CHUNK])
+
     def _contexts(self, docs: Sequence[Document]) -> list[DocContext]:
         """Segment, embed and extract trade-offs for a chunk with one call per model."""
         if not docs:
@@ -176,6 +188,7 @@ class Auditor:
     def _findings(self, ctx: DocContext, index: FrameworkIndex) -> DocumentFindings:
         tenets = tenet_findings(ctx, index)
         values = value_findings(ctx, index, tenets)
+        tenets += unsaid_applications(ctx, index, self.applies, tenets, values)
         tradeoffs = tuple(
             Tradeoff(
                 t.winner,

@@ -1,0 +1,173 @@
+"""Tenets a document applies without citing them and without a trade-off phrase we can parse.
+
+The rules in ``nlp.tenets`` find citations and "X over Y" trade-offs. Most real applications are
+quieter: a postmortem that held a release past a launch date never says "safety over the season".
+Embedding similarity to the tenet alone separates those documents poorly (ROC AUC 0.66-0.84 on
+our corpora), so a small logistic model combines it with how far the tenet stands out from the
+other tenets, the sides of the tenet and its value's behaviours. The model is ours, trained by
+``python -m nlp.train_applies`` on the gold labels in ``corpora/`` and stored as JSON in
+``models/tenet-applies.json``; inference is a dot product.
+
+It only speaks for documents the rules found no tenet in, and then for the one tenet it is surest
+of: a document usually turns on one decision.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.anchors import FrameworkIndex
+from nlp.context import DocContext
+from nlp.embed_onnx import models_dir
+from nlp.errors import ModelUnavailableError
+from nlp.records import Direction, TenetFinding, ValueFinding
+
+FEATURES = (
+    "best sentence cosine to the tenet",
+    "mean of the three best",
+    "best, standardised against background sentences",
+    "best cosine to the tenet's preferred side",
+    "best cosine to the tenet's given-up side",
+    "best z to the tenet's value's examples",
+    "best z to the tenet's value's anti-patterns",
+    "document states a trade-off",
+    "log sentence count",
+    "cosine of the document's mean sentence to the tenet",
+    "best cosine minus the best of any other tenet",
+)
+MODEL_FILE = "tenet-applies.json"
+
+
+@dataclass(frozen=True)
+class AppliesModel:
+    """Standardised logistic regression over ``FEATURES`` and the threshold chosen in training."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+
+    @classmethod
+    def disabled(cls) -> AppliesModel:
+        """A model that never fires: for training the real one, and for ablations."""
+        k = len(FEATURES)
+        return cls(np.zeros(k), np.ones(k), np.zeros(k), 0.0, threshold=2.0)
+
+    @property
+    def key(self) -> str:
+        """Identifies the model in cache keys."""
+        return self.to_json()
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = ((features - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_json(self, **provenance: object) -> str:
+        body = {
+            "features": list(FEATURES),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            **provenance,
+        }
+        return json.dumps(body, indent=2) + "\n"
+
+
+def default_model_path() -> Path:
+    """In ``$SAYDO_MODELS_DIR`` when it holds one (an installed service), else the repository's."""
+    env = models_dir() / MODEL_FILE
+    return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / MODEL_FILE
+
+
+def load_applies_model(path: Path | None = None) -> AppliesModel:
+    path = path or default_model_path()
+    try:
+        body = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"cannot read the tenet-applies model {path}: {exc}") from exc
+    if body.get("features") != list(FEATURES):
+        raise ModelUnavailableError(
+            f"{path} was trained on other features; retrain with `python -m nlp.train_applies`"
+        )
+    return AppliesModel(
+        np.asarray(body["mean"], dtype=np.float64),
+        np.asarray(body["scale"], dtype=np.float64),
+        np.asarray(body["coef"], dtype=np.float64),
+        float(body["intercept"]),
+        float(body["threshold"]),
+    )
+
+
+def tenet_features(ctx: DocContext, index: FrameworkIndex) -> np.ndarray:
+    """(n_tenets, len(FEATURES)) for one document; empty when it has no sentences."""
+    n = len(index.tenet_ids)
+    if not len(ctx.vecs) or not n:
+        return np.zeros((0, len(FEATURES)))
+    sims = ctx.vecs @ index.tenet_vecs.T
+    ranked = -np.sort(-sims, axis=0)
+    best = ranked[0]
+    beh, anti = index.behaviour_z(ctx.vecs).max(axis=0), index.anti_z(ctx.vecs).max(axis=0)
+    value_col = [index.value_ids.index(v) if v else -1 for v in index.prefer_value]
+    mean_vec = ctx.vecs.mean(axis=0)
+    mean_vec = mean_vec / max(float(np.linalg.norm(mean_vec)), 1e-9)
+    others = np.array([np.delete(best, t).max() if n > 1 else 0.0 for t in range(n)])
+    return np.column_stack(
+        [
+            best,
+            ranked[:3].mean(axis=0),
+            index.tenet_z(best),
+            (ctx.vecs @ index.prefer_vecs.T).max(axis=0),
+            (ctx.vecs @ index.over_vecs.T).max(axis=0),
+            [beh[c] if c >= 0 else 0.0 for c in value_col],
+            [anti[c] if c >= 0 else 0.0 for c in value_col],
+            np.full(n, float(bool(ctx.tradeoffs))),
+            np.full(n, np.log(len(ctx.sentences) + 1)),
+            index.tenet_vecs @ mean_vec,
+            best - others,
+        ]
+    ).astype(np.float64)
+
+
+def unsaid_applications(
+    ctx: DocContext,
+    index: FrameworkIndex,
+    model: AppliesModel,
+    found: list[TenetFinding],
+    values: list[ValueFinding],
+) -> list[TenetFinding]:
+    """At most one implicit finding, for a document in which the rules found no tenet."""
+    if found:
+        return []
+    features = tenet_features(ctx, index)
+    if not len(features):
+        return []
+    prob = model.probability(features)
+    t = int(prob.argmax())
+    if prob[t] < model.threshold:
+        return []
+    best_sentence = int((ctx.vecs @ index.tenet_vecs[t]).argmax())
+    direction = _direction(index.prefer_value[t], values)
+    return [
+        TenetFinding(
+            index.tenet_ids[t],
+            "implicit",
+            direction,
+            round(float(prob[t]), 3),
+            (ctx.evidence(best_sentence),),
+        )
+    ]
+
+
+def _direction(value: str | None, values: list[ValueFinding]) -> Direction:
+    """The document's stance on the tenet's value says which way it went; follows by default."""
+    for v in values:
+        if v.value == value:
+            return "against" if v.stance == "violates" else "follows"
+    return "follows"
