@@ -25,6 +25,14 @@ from nlp.records import Evidence, Stance, TenetFinding, ValueFinding
 PLAIN_NEGATION = re.compile(
     r"\b(?:not|never|no longer|didn't|don't|won't|wasn't|isn't|failed to)\b", re.I
 )
+# Undoing a behaviour the value asks for: "remove the faceplate zone buttons" reads like the
+# example "keeping physical buttons that start a zone" to an embedding, and violates it.
+UNDOING = re.compile(
+    r"\b(?:remov(?:e|ed|es|ing)|retir(?:e|ed|es|ing)|deprecat\w*|sunset\w*|eliminat\w*|"
+    r"discontinu\w*|abandon\w*|get rid of|got rid of|rip(?:ped|ping)? out|strip(?:ped|ping)? out|"
+    r"drop(?:ped|ping|s)? (?:the|our|support|local)|no longer)\b",
+    re.IGNORECASE,
+)
 REFUSAL = re.compile(
     r"\b(?:not|no|never|nobody|none|without|instead of|rather than|refus\w*|declin\w*|"
     r"push(?:ed|es|ing)? back|stopp?(?:ed|ing)?|avoid\w*|won't|wouldn't|didn't|don't|doesn't|"
@@ -101,9 +109,11 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
         # Flip only when the sentence's negation differs from the behaviour it matched:
         # "a controller that cannot reach us stops watering" *is* the anti-pattern
         # "stops watering because it cannot reach our servers", negation and all.
-        cue = REFUSAL if anti else PLAIN_NEGATION
         proto = index.closest_behaviour(ctx.vecs[int(i)], int(j), anti)
-        flipped = bool(cue.search(text)) != bool(cue.search(proto))
+        if anti:
+            flipped = bool(REFUSAL.search(text)) != bool(REFUSAL.search(proto))
+        else:
+            flipped = _negates(text) != _negates(proto)
         stance = (
             ("upholds" if flipped else "violates")
             if anti
@@ -142,6 +152,10 @@ def _hours_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> None:
     votes[(index.pace_value, verdict.stance)] = [
         (weight, ctx.evidence(i)) for i in verdict.sentences
     ]
+
+
+def _negates(text: str) -> bool:
+    return bool(PLAIN_NEGATION.search(text) or UNDOING.search(text))
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
