@@ -132,16 +132,18 @@ class FrameworkIndex:
         # the clause cut out of it, so that a negation in either half is seen where it belongs.
         pos_polar: list[str] = []
         neg_polar: list[str] = []
-        behaviour = []
+        behaviour, stated = [], []
         for i, v in enumerate(fw.values):
             for text in (v.name, f"{v.name}: {v.definition}"):
                 behaviour.append(not v.examples and text != v.name)
+                stated.append(True)
                 pos_texts.append(text)
                 pos_polar.append(text)
                 pos_owner.append(i)
             for text in v.examples:
                 good, bad = expand_behaviour(text)
                 pos_texts += good
+                stated += [False] * len(good)
                 pos_polar += [_CONTRAST.split(text, maxsplit=1)[0]] * len(good)
                 pos_owner += [i] * len(good)
                 behaviour += [True] * len(good)
@@ -154,6 +156,7 @@ class FrameworkIndex:
                 neg_polar += [_CONTRAST.split(text, maxsplit=1)[0]] * len(bad)
                 neg_owner += [i] * len(bad)
                 pos_texts += good
+                stated += [False] * len(good)
                 pos_polar += good
                 pos_owner += [i] * len(good)
                 behaviour += [True] * len(good)
@@ -162,6 +165,7 @@ class FrameworkIndex:
         self.pos_polar, self.neg_polar = pos_polar, neg_polar
         self.pos_owner = np.array(pos_owner, dtype=np.int64)
         self.behaviour = np.array(behaviour, dtype=bool)
+        self.stated = np.array(stated, dtype=bool)
         self.neg_owner = np.array(neg_owner, dtype=np.int64)
 
     def _embed_tenets(self, fw: Framework, embedder: Embedder) -> None:
@@ -189,6 +193,16 @@ class FrameworkIndex:
         """(n, n_values): the best cosine of each row to any positive prototype of each value."""
         sims = vecs @ self.pos_vecs.T if len(vecs) else np.zeros((0, len(self.pos_owner)))
         return _max_by_owner(sims, self.pos_owner, len(self.value_ids))
+
+    def statement_similarity(self, vecs: np.ndarray) -> np.ndarray:
+        """(n, n_values): best cosine to a value's name or its name with definition.
+
+        Short phrases such as a tenet's sides are better named by what the value says it is
+        than by the best of its many example clauses ("hitting the season deadline" sits
+        closer to "falling back to the last known good schedule" than to "Land it in season").
+        """
+        sims = vecs @ self.pos_vecs[self.stated].T if len(vecs) else np.zeros((0, 0))
+        return _max_by_owner(sims, self.pos_owner[self.stated], len(self.value_ids))
 
     def behaviour_similarity(self, vecs: np.ndarray) -> np.ndarray:
         """(n, n_values): best cosine to a value's *examples* (behaviours), not its bare name.
@@ -261,7 +275,7 @@ class FrameworkIndex:
         side = (self.prefer_vecs if prefer else self.over_vecs)[i : i + 1]
         if not prefer and not self.has_over[i]:
             return None
-        sims = self.value_similarity(side)[0]
+        sims = self.statement_similarity(side)[0]
         linked = [self.value_ids.index(v) for v in tenet.values if v in self.value_ids]
         if prefer:
             if linked:
@@ -269,11 +283,20 @@ class FrameworkIndex:
             best = int(sims.argmax())
             return self.value_ids[best] if sims[best] >= SIDE_MIN_SIM else None
         winner = self.prefer_value[i]
-        other = self.value_similarity(self.prefer_vecs[i : i + 1])[0]
+        other = self.statement_similarity(self.prefer_vecs[i : i + 1])[0]
         for j in sorted(linked, key=lambda j: -sims[j]):
             if self.value_ids[j] != winner and sims[j] > other[j]:
                 return self.value_ids[j]
         order = [j for j in np.argsort(-sims) if self.value_ids[j] != winner and j not in linked]
+        # "hitting the season deadline" names "Land it in season" by a shared word.
+        side_stems = content_stems(self.sides[i].over or "")
+        named = [
+            j
+            for j in order
+            if sims[j] >= SIDE_MIN_SIM and content_stems(self.framework.values[j].name) & side_stems
+        ]
+        if len(named) == 1:
+            return self.value_ids[named[0]]
         if (
             len(order) >= 2
             and sims[order[0]] >= OVER_MIN_SIM
