@@ -27,6 +27,8 @@ from nlp.text import STOPWORDS, content_stems, words
 UNEXPLAINED_SIM = 0.40  # a sentence closer than this to some stated value is "explained"
 CLUSTER_DISTANCE = 0.55  # cosine distance for grouping unexplained motives into themes
 MIN_THEME_DOCS = 3
+# A reader acts on a handful of themes, not on a hundred; known drivers are always listed.
+MAX_CLUSTER_THEMES = 8
 # A customer named in a few documents is business as usual; one named across a tenth of them
 # (and at least four) is steering decisions.
 MIN_ACCOUNT_DOCS = 4
@@ -138,18 +140,20 @@ def unstated_values(
         groups[int(label)].append(i)
     doc_freq = Counter(w for m in found for w in set(_terms(m.text)))
     names = _proper_nouns([m.text for m in found])
+    clustered = []
     for members in groups.values():
         docs = sorted({found[i].document for i in members})
         if len(docs) < MIN_THEME_DOCS:
             continue
         keywords = _keywords(
-            [found[i].text for i in members], doc_freq, len(found), framework_stems, names
+            [found[i] for i in members], doc_freq, len(found), framework_stems, names
         )
-        if not keywords or taken & set(keywords[:2]):
-            continue  # nothing to name it by, or the same theme as a known driver
+        if len(keywords) < 2 or taken & set(keywords[:2]):
+            continue  # not enough shared words to name it by, or a known driver again
         theme = " ".join(keywords[:2])
-        themes.append(_theme(theme, keywords[:6], [found[i] for i in members], n_documents))
-    return sorted(themes, key=lambda t: -t["score"])
+        clustered.append(_theme(theme, keywords[:6], [found[i] for i in members], n_documents))
+    clustered = sorted(clustered, key=lambda t: -t["score"])[:MAX_CLUSTER_THEMES]
+    return sorted(themes + clustered, key=lambda t: -t["score"])
 
 
 def _driver_themes(
@@ -244,10 +248,14 @@ def _proper_nouns(texts: list[str]) -> set[str]:
 
 
 def _keywords(
-    texts: list[str], doc_freq: Counter[str], n: int, exclude: set[str], names: set[str]
+    members: list[Motive], doc_freq: Counter[str], n: int, exclude: set[str], names: set[str]
 ) -> list[str]:
-    """Terms frequent in this theme but rare across all motives, excluding framework words."""
-    tf = Counter(w for t in texts for w in set(_terms(t)) if w not in names)
+    """Terms that several of the theme's documents share and that are rare across all motives,
+    excluding framework words. A word one document repeats names no theme."""
+    by_doc: dict[str, set[str]] = defaultdict(set)
+    for m in members:
+        by_doc[m.document].update(w for w in _terms(m.text) if w not in names)
+    tf = Counter(w for ws in by_doc.values() for w in ws)
     scored = {
         w: c * math.log(1 + n / doc_freq[w])
         for w, c in tf.items()

@@ -6,8 +6,10 @@ over many phrasings that embeddings scatter across clusters. It is found here by
 reported only when the framework does not already state it as a value.
 
 The other classic is one big customer steering the roadmap ("the Mercy renewal", "the Halvorsen
-go-live"). A key account is a capitalised name, written mid-sentence next to account words
-(renewal, contract, pilot, go-live) in many documents, never in a sentence about a person.
+go-live") or one big retailer steering the product ("returns at Greenmart"). A key account is a
+capitalised name, written mid-sentence next to account or channel words (renewal, contract,
+pilot, go-live; shelf, sell-through, returns) in many documents, never in a sentence about a
+person.
 """
 
 from __future__ import annotations
@@ -43,9 +45,12 @@ DRIVERS = (THE_NUMBER,)
 _NOT_KEYWORDS = frozenset({"short", "toward", "towards", "close", "gap", "our", "this"})
 
 ACCOUNT = "account:"  # prefix of a key-account driver: "account:Mercy"
+# Customer accounts, and the retail or reseller channel ("sell-through at Greenmart").
 _ACCOUNT_WORDS = (
     r"(?:renewals?|contracts?|deals?|accounts?|pilots?|go-live|sign-?off|logo|expansion|"
-    r"steering committee|executive sponsor|launch customer)"
+    r"steering committee|executive sponsor|launch customer|"
+    r"sell-through|shelf|shelves|placement|planogram|endcap|scorecard|vendor scorecard|buyers?|"
+    r"returns|retailers?|resellers?|distributors?|stores?|channel partners?)"
 )
 _ACCOUNT_CUE = re.compile(rf"\b{_ACCOUNT_WORDS}\b", re.IGNORECASE)
 # The name right before the account word ("the Mercy renewal", "Halvorsen's go-live") or right
