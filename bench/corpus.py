@@ -71,6 +71,14 @@ def sample_sentences(docs: Sequence[Document], n: int, seed: int = 0) -> list[st
     return [rng.choice(flat or _SMOKE_SENTENCES) for _ in range(n)]  # small smoke inputs
 
 
+def edited(memo: str) -> str:
+    """The memo with one sentence in the middle revised, as a writer would between two calls."""
+    sentences = [s.text for s in RegexSegmenter().sentences(memo)]
+    k = len(sentences) // 2
+    sentences[k] = sentences[k].rstrip(".") + ", as revised after review."
+    return " ".join(sentences)
+
+
 def _first_words(text: str, sentences: list[str], words: int) -> str:
     picked, total = [], 0
     for sentence in sentences:

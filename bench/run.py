@@ -228,7 +228,7 @@ def memo_section(opts: Options, docs: Sequence[Any], results: Results) -> None:
     framework = load_framework(opts.framework.read_bytes())
     peer = PeerAuditor(framework, threads=opts.threads)
     inproc = Auditor(framework, embedder=load_embedder("onnx", threads=opts.threads))
-    times: dict[str, list[float]] = {"peer": [], "http": [], "inproc": []}
+    times: dict[str, list[float]] = {"peer": [], "http": [], "inproc": [], "http_edit": []}
     with saydo_server(opts.framework, threads=opts.threads) as server:
         runs: dict[str, Callable[[str], float]] = {
             "peer": lambda t: _timed(lambda: peer.score_memo(t)),
@@ -241,6 +241,10 @@ def memo_section(opts: Options, docs: Sequence[Any], results: Results) -> None:
                 elapsed = runs[name](text)
                 if i >= WARMUP_MEMOS:
                     times[name].append(elapsed)
+            # The writing-tool case: the same draft again with one sentence revised.
+            elapsed = server.score_memo(corpus.edited(text))[0]
+            if i >= WARMUP_MEMOS:
+                times["http_edit"].append(elapsed)
     words = statistics.mean(len(t.split()) for t in texts[WARMUP_MEMOS:])
     results.details["score_memo"] = {"memos": len(times["peer"]), "mean_words": words, **times}
     _memo_rows(times, words, results)
@@ -273,6 +277,14 @@ def _memo_rows(times: dict[str, list[float]], words: float, results: Results) ->
             "",
             "<= 150 ms",
             verdict(http_p95 <= 0.150),
+        ),
+        Row(
+            f"{label}: the same draft with one sentence revised (HTTP), median / p95",
+            "",
+            f"{ms(statistics.median(times['http_edit']))} / {ms(_p95(times['http_edit']))}",
+            "",
+            "(no target)",
+            "",
         ),
         Row(
             f"{label}: saydo in-process median (HTTP overhead = difference)",
