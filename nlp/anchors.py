@@ -178,6 +178,8 @@ class FrameworkIndex:
         self.tenet_vecs, self.prefer_vecs, self.over_vecs = vecs[:n], vecs[n : 2 * n], vecs[2 * n :]
         self.has_over = np.array([s.over is not None for s in self.sides], dtype=bool)
         self.tenet_stems = [content_stems(t.text) for t in fw.tenets]
+        # Quoting a value's name ("Land it in season") cites the value, not a tenet sharing words.
+        self.value_name_stems = [frozenset(content_stems(v.name)) for v in fw.values]
         self.tenet_words = [words(t.text) for t in fw.tenets]
         self.prefer_stems = [content_stems(s.prefer) for s in self.sides]
         self.over_stems = [content_stems(s.over or "") for s in self.sides]

@@ -148,6 +148,8 @@ def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> 
     if len(s.stems & tenet_stems) >= 2 and verbatim_run(s.words, index.tenet_words[t]) >= need:
         return 0.95  # reproduces a stretch of the tenet's wording: a citation without quotes
     for q in s.quotes:
+        if q in index.value_name_stems:
+            continue
         if len(q) >= 2 and containment(q, tenet_stems) >= QUOTE_CONTAINMENT:
             return 0.9 + 0.1 * containment(tenet_stems, q)
     if not s.cue:

@@ -38,3 +38,43 @@ from nlp.tenets import sets_tenet_aside
 )
 def test_sets_tenet_aside(sentence: str, following: str, aside: bool) -> None:
     assert sets_tenet_aside(sentence, [following] if following else []) is aside
+
+
+FRAMEWORK = """
+organization: Test
+values:
+  - id: seasons
+    name: Land it in season
+    definition: A feature that misses the planting window misses a year.
+  - id: careful
+    name: Careful rollouts
+    definition: Firmware reaches devices in rings.
+tenets:
+  - id: safety-over-season
+    text: When the season deadline and rollout safety conflict, a staged rollout that lands late wins.
+    values: [careful]
+"""
+
+
+def _cited(text: str) -> set[str]:
+    from nlp.embed import HashEmbedder
+    from nlp.framework import load_framework
+    from nlp.pipeline import Auditor
+    from nlp.records import Document
+    from nlp.segment import RegexSegmenter
+
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    found = auditor.analyze([Document("d1", text, kind="other")])[0]
+    return {t.tenet for t in found.tenets if t.mode == "explicit"}
+
+
+def test_quoting_a_value_name_is_not_citing_a_tenet_that_shares_its_words() -> None:
+    assert (
+        _cited('Wednesday\'s theme is "Land it in season", with a talk from the field team.')
+        == set()
+    )
+    assert _cited('We followed "a staged rollout that lands late wins" for this launch.') == {
+        "safety-over-season"
+    }
