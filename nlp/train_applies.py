@@ -119,6 +119,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--embedder", default="onnx")
     ap.add_argument("--out", type=Path, default=default_model_path())
     args = ap.parse_args(argv)
+    for corpus in args.corpora:
+        missing = [n for n in ("framework.yaml", "docs", "gold.yaml") if not (corpus / n).exists()]
+        if missing:
+            ap.error(f"{corpus} is not a corpus: no {', '.join(missing)} (corpora/GOLD_FORMAT.md)")
+    if len(args.corpora) < 2:
+        ap.error("need at least two corpora: the threshold is chosen on held-out corpora")
     data = [corpus_data(c, args.embedder) for c in args.corpora]
     oof = []
     for i, held in enumerate(data):

@@ -124,3 +124,14 @@ def test_training_writes_a_model_the_engine_loads(tmp_path: Path) -> None:
     model = load_applies_model(out)
     assert np.all(np.isfinite(model.coef))
     assert json.loads(out.read_text())["out_of_fold"].keys() == {"delta", "quarry"}
+
+
+def test_training_refuses_folders_that_are_not_corpora(tmp_path: Path) -> None:
+    from nlp.train_applies import main
+
+    corpora = Path(__file__).resolve().parent.parent / "corpora"
+    with pytest.raises(SystemExit):
+        main([str(tmp_path), str(corpora / "delta"), "--out", str(tmp_path / "m.json")])
+    with pytest.raises(SystemExit):
+        main([str(corpora / "delta"), "--out", str(tmp_path / "m.json")])
+    assert not (tmp_path / "m.json").exists()
