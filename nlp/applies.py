@@ -161,6 +161,7 @@ def unsaid_applications(
             direction,
             round(float(prob[t]), 3),
             (ctx.evidence(best_sentence),),
+            basis="model",
         )
     ]
 

@@ -10,6 +10,9 @@ Kind = Literal["memo", "promotion", "postmortem", "other"]
 KINDS: tuple[str, ...] = ("memo", "promotion", "postmortem", "other")
 Mode = Literal["explicit", "implicit"]
 Direction = Literal["follows", "against"]
+# "rules": a citation, a trade-off or a restatement the engine can point to; "model": the
+# tenet-applies model's estimate for a document the rules found no tenet in (nlp.applies).
+Basis = Literal["rules", "model"]
 Stance = Literal["upholds", "violates"]
 
 
@@ -83,6 +86,7 @@ class TenetFinding:
     direction: Direction
     score: float
     evidence: tuple[Evidence, ...]
+    basis: Basis = "rules"
 
 
 @dataclass(frozen=True)

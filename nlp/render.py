@@ -563,6 +563,12 @@ def _tradeoff_label(t: Mapping[str, Any]) -> str:
     return f"{winner} → {loser}"
 
 
+def _tenet_tags(t: Mapping[str, Any]) -> list[Any]:
+    """Mode and direction, and a warning when a model, not a citation or trade-off, says so."""
+    tags = [t.get("mode"), t.get("direction")]
+    return tags + ["inferred by model"] if t.get("basis") == "model" else tags
+
+
 def _doc_block(doc: Mapping[str, Any]) -> Markup:
     groups = [
         (
@@ -570,7 +576,7 @@ def _doc_block(doc: Mapping[str, Any]) -> Markup:
             [
                 _finding(
                     t.get("tenet"),
-                    [t.get("mode"), t.get("direction")],
+                    _tenet_tags(t),
                     t.get("score"),
                     t.get("evidence") or [],
                 )
@@ -813,7 +819,7 @@ def md_document(doc: Mapping[str, Any]) -> list[str]:
     for t in doc.get("tenets") or []:
         out += _md_finding(
             f"tenet {t.get('tenet')}",
-            [t.get("mode"), t.get("direction")],
+            _tenet_tags(t),
             t.get("score"),
             t.get("evidence") or [],
         )

@@ -34,6 +34,7 @@ def document_dict(f: DocumentFindings) -> dict[str, Any]:
                 "mode": t.mode,
                 "direction": t.direction,
                 "score": t.score,
+                "basis": t.basis,
                 "evidence": [e.as_dict() for e in t.evidence],
             }
             for t in f.tenets

@@ -101,7 +101,9 @@ def test_features_have_one_row_per_tenet_and_none_for_an_empty_document() -> Non
 def test_the_surest_tenet_is_reported_with_its_closest_sentence() -> None:
     ctx, index = _prepared(MEMO)
     found = unsaid_applications(ctx, index, _model_on_best_cosine(0.5), [], [])
-    assert [(f.tenet, f.mode) for f in found] == [("rings-over-dates", "implicit")]
+    assert [(f.tenet, f.mode, f.basis) for f in found] == [
+        ("rings-over-dates", "implicit", "model")
+    ]
     assert found[0].evidence[0].text.startswith("A staged rollout")
 
 
@@ -135,3 +137,13 @@ def test_training_refuses_folders_that_are_not_corpora(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main([str(corpora / "delta"), "--out", str(tmp_path / "m.json")])
     assert not (tmp_path / "m.json").exists()
+
+
+def test_reports_say_when_a_model_inferred_the_finding() -> None:
+    from nlp.render import md_document
+
+    tenet = {"tenet": "t1", "mode": "implicit", "direction": "follows", "score": 0.8}
+    doc = {"id": "d1", "kind": "memo", "tenets": [{**tenet, "basis": "model"}]}
+    assert "inferred by model" in "\n".join(md_document(doc))
+    doc = {"id": "d1", "kind": "memo", "tenets": [{**tenet, "basis": "rules"}]}
+    assert "inferred by model" not in "\n".join(md_document(doc))
