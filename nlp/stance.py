@@ -106,14 +106,15 @@ def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> No
         if len(text.split()) < MIN_EVIDENCE_WORDS or text.rstrip().endswith(":"):
             continue
         anti = n > p
-        # Flip only when the sentence's negation differs from the behaviour it matched:
+        # Flip only on a negation the matched behaviour lacks (not the reverse: the sentence may
+        # say "ending fines" where the example says "removing fines"):
         # "a controller that cannot reach us stops watering" *is* the anti-pattern
         # "stops watering because it cannot reach our servers", negation and all.
         proto = index.closest_behaviour(ctx.vecs[int(i)], int(j), anti)
         if anti:
-            flipped = bool(REFUSAL.search(text)) != bool(REFUSAL.search(proto))
+            flipped = bool(REFUSAL.search(text)) and not REFUSAL.search(proto)
         else:
-            flipped = _negates(text) != _negates(proto)
+            flipped = _negates(text) and not _negates(proto)
         stance = (
             ("upholds" if flipped else "violates")
             if anti

@@ -174,21 +174,32 @@ def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[in
     for k, tr in enumerate(ctx.tradeoffs):
         forward = (float(tr.winner_vec @ p) + float(tr.loser_vec @ o)) / 2
         reverse = (float(tr.winner_vec @ o) + float(tr.loser_vec @ p)) / 2
-        # A side mapped to the tenet's values counts as a strong match of that side.
-        if pv and ov:
-            if tr.winner == pv and tr.loser in (ov, None) or tr.loser == ov and tr.winner == pv:
+        # Sides mapped to the tenet's two values count as a strong match of the pair ...
+        if pv and ov and {tr.winner, tr.loser} == {pv, ov}:
+            if tr.winner == pv:
                 forward = max(forward, PAIR_SIM + 0.05)
-            if tr.winner == ov and tr.loser in (pv, None) or tr.loser == pv and tr.winner == ov:
+            else:
                 reverse = max(reverse, PAIR_SIM + 0.05)
-        # The tenet's value won (or lost) against something that resembles its given-up side.
-        if pv and tr.winner == pv != tr.loser and float(tr.loser_vec @ o) >= SIDE_FLOOR:
+        # ... and so does one of them winning or losing against something that resembles the
+        # tenet's other side; a side mapped loosely ("a later opening" -> open hours) against
+        # anything at all does not.
+        if _side_vs(tr.winner, tr.loser, pv, tr.loser_vec @ o) or _side_vs(
+            tr.loser, tr.winner, ov, tr.winner_vec @ p
+        ):
             forward = max(forward, PAIR_SIM + 0.05)
-        if pv and tr.loser == pv != tr.winner and float(tr.winner_vec @ o) >= SIDE_FLOOR:
+        if _side_vs(tr.loser, tr.winner, pv, tr.winner_vec @ o) or _side_vs(
+            tr.winner, tr.loser, ov, tr.loser_vec @ p
+        ):
             reverse = max(reverse, PAIR_SIM + 0.05)
         best = max(forward, reverse)
         if best >= PAIR_SIM and abs(forward - reverse) >= PAIR_MARGIN:
             out.append((k, best, "follows" if forward > reverse else "against"))
     return out
+
+
+def _side_vs(mine: str | None, other: str | None, value: str | None, other_sim: float) -> bool:
+    """Is ``mine`` the tenet's ``value`` against another side resembling the tenet's other side?"""
+    return value is not None and mine == value != other and float(other_sim) >= SIDE_FLOOR
 
 
 def _explicit(
