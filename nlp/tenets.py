@@ -61,10 +61,17 @@ EXCEPTION = re.compile(
 )
 CHOICE = re.compile(r"\b(?:but|choos\w*|chose|going to|we will|we'll|i will|i'll|anyway)\b", re.I)
 REPORTS = re.compile(r"\b(?:says?|states?|tells us|is clear)\b", re.IGNORECASE)
+# Ways of naming a tenet by a short handle: "(tenet: the plain truth over a busier day)", "our
+# margin-before-access tenet", "our tenet on margin".
+TAG = re.compile(r"\(\s*(?:tenets?|principles?)\s*:\s*([^)]{3,120})\)", re.I)
+NICKNAME = re.compile(r"\b((?:[a-z]+-){1,4}[a-z]+)\s+(?:tenets?|principles?|rule)\b", re.I)
+TOPIC = re.compile(r"\b(?:tenets?|principles?) (?:on|about) (?:the |our )?([a-z]+(?: [a-z]+)?)", re.I)
 VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
 EXPLICIT_SIM = 0.58
 VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
 QUOTE_CONTAINMENT = 0.7  # share of a quoted span's stems that come from the tenet text
+BARE_MENTION = re.compile(r"\b(?:the|our|this|that) tenet\b(?!s)", re.I)
+BARE_SIM, BARE_MARGIN = 0.45, 0.08  # a bare mention goes to a tenet the document plainly discusses
 RESTATE_SIM = 0.68  # no cue: a sentence this close to the tenet text applies it implicitly
 PAIR_SIM = 0.42  # a trade-off whose sides match the tenet's sides at least this well
 PAIR_MARGIN = 0.03
@@ -83,9 +90,11 @@ def tenet_findings(ctx: DocContext, index: FrameworkIndex) -> list[TenetFinding]
         return []
     sims = ctx.vecs @ index.tenet_vecs.T
     cites = _citations(ctx, index, sims)
+    all_pairs = [_pair_votes(ctx, index, t) for t in range(len(index.tenet_ids))]
+    _resolve_bare_mentions(ctx, sims, cites, all_pairs)
     out = []
     for t, tenet_id in enumerate(index.tenet_ids):
-        pairs = _pair_votes(ctx, index, t)
+        pairs = all_pairs[t]
         finding: TenetFinding | None
         if cites[t]:
             finding = _explicit(ctx, t, tenet_id, cites[t], pairs)
@@ -113,6 +122,31 @@ def _citations(ctx: DocContext, index: FrameworkIndex, sims: np.ndarray) -> list
     return hits
 
 
+def _resolve_bare_mentions(
+    ctx: DocContext, sims: np.ndarray, cites: list[list[_Hit]], pairs: list[list[tuple[int, float, str]]]
+) -> None:
+    """ "I'm taking more risk than the tenet would have us take": a document that mentions "the
+    tenet" without naming one cites the one tenet whose trade-off it makes (or, failing that, the
+    tenet its sentences are clearly closest to)."""
+    if any(cites):
+        return  # the mention refers to the tenet the document names
+    mentions = [i for i, s in enumerate(ctx.sentences) if BARE_MENTION.search(s.text)]
+    if not mentions:
+        return
+    traded = [t for t, p in enumerate(pairs) if p]
+    if len(traded) == 1:
+        target = traded[0]
+    elif not traded and sims.shape[1]:
+        closest = np.sort(sims.max(axis=0))[::-1]
+        runner_up = float(closest[1]) if len(closest) > 1 else 0.0
+        if closest[0] < BARE_SIM or closest[0] - runner_up < BARE_MARGIN:
+            return
+        target = int(sims.max(axis=0).argmax())
+    else:
+        return
+    cites[target] = [_Hit(i, 0.6) for i in mentions]
+
+
 @dataclass(frozen=True)
 class _SentenceView:
     """What citation matching needs of a sentence, computed once for all tenets."""
@@ -122,6 +156,8 @@ class _SentenceView:
     words: list[str]
     stems: set[str]
     quotes: list[set[str]]
+    handles: list[set[str]]
+    topics: list[set[str]]
     cue: bool
     verdict: bool
 
@@ -133,6 +169,8 @@ class _SentenceView:
             words(text),
             content_stems(text),
             [content_stems(q) for q in quoted_spans(text)],
+            [content_stems(m.group(1)) for rx in (TAG, NICKNAME) for m in rx.finditer(text)],
+            [content_stems(m.group(1)) for m in TOPIC.finditer(text)],
             bool(CITE_CUE.search(text)),
             bool(VERDICT.search(text)),
         )
@@ -142,6 +180,9 @@ def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> 
     """How clearly the sentence cites tenet ``t`` (0 = not a citation)."""
     if index.tenet_ids[t] in s.lowered:
         return 1.0
+    handle = _handle_score(s, index, t)
+    if handle:
+        return handle
     tenet_stems = index.tenet_stems[t]
     need = min(VERBATIM_WORDS, max(3, len(index.tenet_words[t])))
     # The word-run check is quadratic; only sentences sharing enough stems can pass it.
@@ -161,6 +202,24 @@ def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> 
     lexical = containment(tenet_stems, s.stems)
     if both_sides or verdict or lexical >= 0.5 or sim >= EXPLICIT_SIM:
         return max(sim, 0.6 + 0.4 * lexical, 0.8 if both_sides else 0.0, 0.7 if verdict else 0.0)
+    return 0.0
+
+
+def _handle_score(s: _SentenceView, index: FrameworkIndex, t: int) -> float:
+    """A tenet named by a short handle rather than quoted: its id in words ("depth over heroics"),
+    a tag or nickname made of its words, or "our tenet on <one of its sides>"."""
+    slug = index.tenet_ids[t].split("-")
+    if len(slug) >= 3 or (len(slug) == 2 and s.cue):
+        if re.search(r"\b" + r"[\s-]+".join(map(re.escape, slug)) + r"\b", s.lowered):
+            return 0.95
+    own = index.tenet_stems[t] | index.prefer_stems[t] | index.over_stems[t]
+    for h in s.handles:
+        h = h - {"tenet", "principl", "rule"}
+        if len(h) >= 2 and containment(h, own) >= QUOTE_CONTAINMENT:
+            return 0.85
+    sides = index.prefer_stems[t] | index.over_stems[t]
+    if any(topic and topic <= sides for topic in s.topics):
+        return 0.8
     return 0.0
 
 

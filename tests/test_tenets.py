@@ -78,3 +78,33 @@ def test_quoting_a_value_name_is_not_citing_a_tenet_that_shares_its_words() -> N
     assert _cited('We followed "a staged rollout that lands late wins" for this launch.') == {
         "safety-over-season"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("We wrote it down after the spring outage: safety over season.", True),
+        ("We held the release (tenet: staged rollout over the season deadline).", True),
+        ("This is what our rollout-safety-first tenet exists to stop.", True),
+        ("The call went against our tenet on rollout safety.", True),
+        # Handles that name nothing in the tenet, or words with no tenet near them, are not citations.
+        ("The call went against our tenet on hiring.", False),
+        ("We chose a staged rollout because it was safer.", False),
+        ("Our cost-first-growth tenet did not apply.", False),
+    ],
+)
+def test_a_tenet_named_by_a_short_handle_is_cited(text: str, cited: bool) -> None:
+    assert (_cited(text) == {"safety-over-season"}) is cited
+
+
+def test_a_bare_mention_of_the_tenet_cites_the_one_the_document_discusses() -> None:
+    discussed = (
+        "Rollout safety and the season deadline conflict here; staged rollout, landing late, "
+        "would be safe. We are shipping to every device at once anyway. "
+        "I'm accepting more risk than the tenet would have us take."
+    )
+    assert _cited(discussed) == {"safety-over-season"}
+    # The same document without the mention applies the tenet at most; it does not cite it.
+    assert _cited(discussed.rsplit(". ", 1)[0] + ".") == set()
+    # Nothing in the document is about any tenet: the mention stays unresolved.
+    assert _cited("The picnic is on Friday. The tenet did not come up at lunch.") == set()
