@@ -65,7 +65,9 @@ REPORTS = re.compile(r"\b(?:says?|states?|tells us|is clear)\b", re.IGNORECASE)
 # margin-before-access tenet", "our tenet on margin".
 TAG = re.compile(r"\(\s*(?:tenets?|principles?)\s*:\s*([^)]{3,120})\)", re.I)
 NICKNAME = re.compile(r"\b((?:[a-z]+-){1,4}[a-z]+)\s+(?:tenets?|principles?|rule)\b", re.I)
-TOPIC = re.compile(r"\b(?:tenets?|principles?) (?:on|about) (?:the |our )?([a-z]+(?: [a-z]+)?)", re.I)
+TOPIC = re.compile(
+    r"\b(?:tenets?|principles?) (?:on|about) (?:the |our )?([a-z]+(?: [a-z]+)?)", re.I
+)
 VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)\b", re.I)
 EXPLICIT_SIM = 0.58
 VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
@@ -123,7 +125,10 @@ def _citations(ctx: DocContext, index: FrameworkIndex, sims: np.ndarray) -> list
 
 
 def _resolve_bare_mentions(
-    ctx: DocContext, sims: np.ndarray, cites: list[list[_Hit]], pairs: list[list[tuple[int, float, str]]]
+    ctx: DocContext,
+    sims: np.ndarray,
+    cites: list[list[_Hit]],
+    pairs: list[list[tuple[int, float, str]]],
 ) -> None:
     """ "I'm taking more risk than the tenet would have us take": a document that mentions "the
     tenet" without naming one cites the one tenet whose trade-off it makes (or, failing that, the
@@ -209,9 +214,9 @@ def _handle_score(s: _SentenceView, index: FrameworkIndex, t: int) -> float:
     """A tenet named by a short handle rather than quoted: its id in words ("depth over heroics"),
     a tag or nickname made of its words, or "our tenet on <one of its sides>"."""
     slug = index.tenet_ids[t].split("-")
-    if len(slug) >= 3 or (len(slug) == 2 and s.cue):
-        if re.search(r"\b" + r"[\s-]+".join(map(re.escape, slug)) + r"\b", s.lowered):
-            return 0.95
+    spelled = r"\b" + r"[\s-]+".join(map(re.escape, slug)) + r"\b"
+    if (len(slug) >= 3 or (len(slug) == 2 and s.cue)) and re.search(spelled, s.lowered):
+        return 0.95
     own = index.tenet_stems[t] | index.prefer_stems[t] | index.over_stems[t]
     for h in s.handles:
         h = h - {"tenet", "principl", "rule"}
