@@ -55,11 +55,15 @@ _REFUSAL = re.compile(
     r"protect\w*|so that (?:nobody|no one)|route[sd]? to the rotation)\b",
     re.IGNORECASE,
 )
-# Words by which a framework value or tenet says it is about working hours.
-_PACE_WORDS = frozenset(
-    """pace hours hour weekend weekends night nights overtime burnout burn rest heroics heroic
-    vacation holiday holidays crunch sustainable humane balance wellbeing well-being recharge
-    evenings evening exhaustion exhausted tired leave marathon""".split()  # noqa: SIM905
+# Words by which a framework value or tenet says it is about working hours. Only the first set
+# says so on its own: "hours", "weekend" and "night" also describe when a service is open, and
+# "leave", "hour" and "rest" are too common in other senses to count at all ("Leave margin").
+_PACE_STRONG = frozenset(
+    """pace overtime burnout burn heroics heroic crunch sustainable humane balance wellbeing
+    well-being recharge exhaustion exhausted tired marathon rested fatigue""".split()  # noqa: SIM905
+)
+_PACE_WORDS = _PACE_STRONG | frozenset(
+    "hours weekend weekends night nights vacation holiday holidays evenings evening".split()  # noqa: SIM905
 )
 # "before the weekend", "until the holidays": a point in time, not time spent working.
 _WHEN_ONLY = re.compile(r"\b(?:before|after|until|by|ahead of) the $", re.IGNORECASE)
@@ -152,8 +156,9 @@ def pace_value(framework: Framework) -> str | None:
     best, best_n = None, 0
     for v in framework.values:
         text = " ".join([v.name, v.definition, *v.examples, *v.anti_patterns])
-        n = len(_PACE_WORDS & set(words(text))) + 2 * len(_PACE_WORDS & set(words(v.name)))
-        if n > best_n:
+        found = _PACE_WORDS & set(words(text))
+        n = len(found) + 2 * len(_PACE_WORDS & set(words(v.name)))
+        if found & _PACE_STRONG and n > best_n:
             best, best_n = v.id, n
     return best if best_n >= MIN_PACE_WORDS else None
 

@@ -90,6 +90,22 @@ def test_pace_value_and_tenet_come_from_the_framework_words() -> None:
     assert pace_value(no_pace) is None and pace_tenet(no_pace, None) is None
 
 
+def test_opening_hours_and_other_senses_of_leave_do_not_make_a_pace_value() -> None:
+    fw = load_framework(
+        """
+organization: Ridge
+values:
+  - id: margin
+    name: Leave margin on the mountain
+    definition: We close a lift an hour early when wind builds rather than run at the limit.
+  - id: open
+    name: Give guests the mountain
+    definition: Longer opening hours, night skiing on weekends and every holiday.
+"""
+    )
+    assert pace_value(fw) is None
+
+
 def test_audit_reports_the_pace_gap_and_tenet_against() -> None:
     auditor = Auditor(
         load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
