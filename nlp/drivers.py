@@ -5,6 +5,10 @@ value of all, the commercial number ("we are $310k short of the Q2 bookings numb
 over many phrasings that embeddings scatter across clusters. It is found here by its lexicon and
 reported only when the framework does not already state it as a value.
 
+Close behind it is keeping the loyal base ("the locals are the people who renew every spring",
+"churn among subscribers"): decisions justified by whether members, passholders or regulars
+stay.
+
 The other classic is one big customer steering the roadmap ("the Mercy renewal", "the Halvorsen
 go-live") or one big retailer steering the product ("returns at Greenmart"). A key account is a
 capitalised name, written mid-sentence next to account or channel words (renewal, contract,
@@ -34,14 +38,27 @@ THE_NUMBER = Driver(
     re.compile(
         r"\b(?:bookings|arr|mrr|revenue|quota|attainment|(?:quarter(?:'s)?|q[1-4]|year-end|h[12])"
         r" (?:numbers?|target|goal|plan|bookings|revenue)|the number|short of|toward (?:the|this|our)"
-        r"|towards (?:the|this|our)|board (?:deck|meeting|pack)|forecast|close the gap|upsell|"
+        r"|towards (?:the|this|our)|board (?:deck|meeting|pack)|(?:revenue|sales|bookings|quarter(?:ly)?|q[1-4]) forecast|forecast(?:ed)? (?:revenue|bookings|sales)|close the gap|upsell|"
         r"(?<!auto-)renewals?|contract (?:value|renewal|signature|deadline)|contracted|"
         r"(?:expansion|enterprise|customer) (?:contracts?|revenue|deals?))\b",
         re.IGNORECASE,
     ),
     frozenset({"revenue", "bookings", "quota", "sales", "profit", "number", "numbers", "arr"}),
 )
-DRIVERS = (THE_NUMBER,)
+# Keeping the loyal base: members, subscribers, passholders, regulars, and whether they renew.
+# Bare "retention" and "renews" are left out: data retention, a levy that renews.
+THE_BASE = Driver(
+    "keeping the base",
+    re.compile(
+        r"\b(?:passholders?|season[- ](?:pass|ticket) holders?|memberships?|subscribers?|"
+        r"our (?:members|regulars|locals|loyal \w+)|the locals|regulars|loyal (?:customers|guests|"
+        r"members|readers|fans|players)|(?:member|customer|subscriber|guest|player) retention|"
+        r"churn(?:ed|ing)?|(?:who|they|to|will|won't|not) renew|re-?subscribe\w*)\b",
+        re.IGNORECASE,
+    ),
+    frozenset({"loyalty", "retention", "members", "membership", "subscribers", "regulars"}),
+)
+DRIVERS = (THE_NUMBER, THE_BASE)
 _NOT_KEYWORDS = frozenset({"short", "toward", "towards", "close", "gap", "our", "this"})
 
 ACCOUNT = "account:"  # prefix of a key-account driver: "account:Mercy"

@@ -35,9 +35,9 @@ def test_driver_needs_a_reason_and_the_lexicon() -> None:
 
 
 def test_uncovered_unless_a_value_names_it() -> None:
-    assert uncovered(load_framework(FRAMEWORK)) == {"the commercial number"}
+    assert uncovered(load_framework(FRAMEWORK)) == {"the commercial number", "keeping the base"}
     stated = FRAMEWORK + "  - {id: win, name: Win the revenue number, definition: We hit plan.}\n"
-    assert uncovered(load_framework(stated)) == set()
+    assert uncovered(load_framework(stated)) == {"keeping the base"}
 
 
 def test_audit_reports_the_number_as_an_unstated_value() -> None:
@@ -75,3 +75,16 @@ def test_a_customer_named_across_many_documents_is_an_unstated_value() -> None:
     assert themes["the Halvorsen account"]["documents"] == ["d0", "d1", "d2", "d3"]
     assert themes["the Halvorsen account"]["keywords"][0] == "halvorsen"
     assert "the Acme account" not in themes  # the organization itself is no account
+
+
+def test_keeping_the_base_is_a_driver_but_data_retention_is_not() -> None:
+    base = "keeping the base"
+    assert driver_of("They are the locals, the people who renew every spring.", True) == base
+    assert driver_of("Churn among subscribers doubled after the price change.", True) == base
+    assert driver_of("We keep logs for 30 days under our retention policy.", True) is None
+    assert driver_of("The budget assumes the levy renews at the current rate.", True) is None
+
+
+def test_a_weather_forecast_is_not_the_commercial_number() -> None:
+    assert driver_of("The regional forecast that morning was Moderate.", True) is None
+    assert driver_of("We are behind the Q3 revenue forecast.", True) == "the commercial number"
