@@ -40,11 +40,14 @@ eval: models
 	$(BIN)/saydo eval corpora/quarry
 	$(BIN)/saydo eval corpora/delta
 	$(BIN)/saydo eval corpora/echo
+	$(BIN)/saydo eval corpora/foxtrot
+	$(BIN)/saydo eval corpora/golf
 
-# The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels; echo is
-# held out of training on purpose.
+# The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels of the
+# development corpora; golf is held out of training (and of all tuning) on purpose.
 train-applies: models
-	$(BIN)/python -m nlp.train_applies corpora/northwind corpora/larkspur corpora/quarry corpora/delta
+	$(BIN)/python -m nlp.train_applies corpora/northwind corpora/larkspur corpora/quarry \
+	    corpora/delta corpora/echo corpora/foxtrot
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval
