@@ -35,8 +35,20 @@ ASIDE = re.compile(
     r"\bsays? otherwise\b|\b(?:an|one-off|one-time|temporary) exception\b|\bexception to\b|"
     r"\bdeviat\w*|\bdepart\w* from\b|\bset(?:ting)? (?:it |this |the tenet )?aside\b|\boverrid\w*|"
     r"\boverr?ode\b|\bwaiv\w*|\bbend(?:ing|s)? (?:the|our|it)\b|\bbreak(?:ing|s)? (?:with |from )?(?:our|the|it)\b|"
-    r"\bdespite (?:our|the|what)\b|\bnot this time\b|\bsuspend\w*|\bignor(?:e|ed|ing) (?:our|the|it)\b",
+    r"\bdespite (?:our|the|what)\b|\bnot this time\b|\bsuspend\w*|\bignor(?:e|ed|ing) (?:our|the|it)\b|"
+    # "more risk than the tenet would have us take"
+    r"\bthan (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?) (?:would|allows?|asks?)\b",
     re.IGNORECASE,
+)
+# A postmortem that recounts going against the tenet and then restores it follows it.
+RESTORES = re.compile(
+    r"\b(?:return(?:s|ed|ing)? to|recommit\w*(?: to)?|reaffirm\w*|go(?:es|ing)? back to|"
+    r"reinstat\w*|restor\w*) (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?)\b",
+    re.IGNORECASE,
+)
+# "We say depth over heroics, and I agree with it." then "But ...": a concession opening a citation.
+LEAD_CONCESSION = re.compile(
+    r"\s*(?:yes,?\s+)?(?:we|i)\s+(?:all\s+)?(?:say|agree|believe|know|get)\b", re.IGNORECASE
 )
 NEGATED_ASIDE = re.compile(
     r"\b(?:no|not|doesn't|does not|don't|do not|never|without|isn't|is not)\b[^.;]{0,40}"
@@ -308,6 +320,8 @@ def _implicit_hours(ctx: DocContext, tenet_id: str) -> TenetFinding | None:
 
 def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:
     """A citing sentence that sets the tenet aside decides; otherwise the trade-off votes."""
+    if hits and any(RESTORES.search(sent.text) for sent in ctx.sentences):
+        return "follows"
     for h in hits:
         text = ctx.sentences[h.sentence].text
         after = [s.text for s in ctx.sentences[h.sentence + 1 : h.sentence + 3]]
@@ -333,7 +347,7 @@ def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
     if ASIDE.search(text):
         return True
     after = [f.strip() for f in following[:2]]
-    concession = CONCESSION.search(text)
+    concession = CONCESSION.search(text) or LEAD_CONCESSION.match(text)
     if concession:
         return bool(
             CONTRAST.search(text[concession.end() :])

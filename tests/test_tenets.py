@@ -34,6 +34,13 @@ from nlp.tenets import sets_tenet_aside
             False,
         ),
         ("Per our tenet, core flows win.", "", False),
+        ("I'm accepting more risk than the tenet would have us take.", "", True),
+        (
+            "We say depth over heroics, and I agree with it.",
+            "But here's what February looks like:",
+            True,
+        ),
+        ("We say depth over heroics, and I agree with it.", "So Cody trains on the winch.", False),
     ],
 )
 def test_sets_tenet_aside(sentence: str, following: str, aside: bool) -> None:
@@ -108,3 +115,23 @@ def test_a_bare_mention_of_the_tenet_cites_the_one_the_document_discusses() -> N
     assert _cited(discussed.rsplit(". ", 1)[0] + ".") == set()
     # Nothing in the document is about any tenet: the mention stays unresolved.
     assert _cited("The picnic is on Friday. The tenet did not come up at lunch.") == set()
+
+
+def test_a_postmortem_that_restores_the_tenet_follows_it() -> None:
+    from nlp.embed import HashEmbedder
+    from nlp.framework import load_framework
+    from nlp.pipeline import Auditor
+    from nlp.records import Document
+    from nlp.segment import RegexSegmenter
+
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    recount = "In March we pushed to every device at once, which went against safety-over-season."
+    docs = [
+        Document("a", recount, kind="postmortem"),
+        Document("b", recount + " We return to the tenet as written.", kind="postmortem"),
+    ]
+    found = auditor.analyze(docs)
+    directions = [{t.tenet: t.direction for t in d.tenets} for d in found]
+    assert directions == [{"safety-over-season": "against"}, {"safety-over-season": "follows"}]
