@@ -63,7 +63,7 @@ _PACE_STRONG = frozenset(
     well-being recharge exhaustion exhausted tired marathon rested fatigue""".split()  # noqa: SIM905
 )
 _PACE_WORDS = _PACE_STRONG | frozenset(
-    "hours weekend weekends night nights vacation holiday holidays evenings evening".split()  # noqa: SIM905
+    "hours weekend weekends night nights overnight vacation holiday holidays evenings evening".split()  # noqa: SIM905
 )
 # "before the weekend", "until the holidays": a point in time, not time spent working.
 _WHEN_ONLY = re.compile(r"\b(?:before|after|until|by|ahead of) the $", re.IGNORECASE)
@@ -92,7 +92,7 @@ _DEADLINE = re.compile(
     r"ship(?:ped|s)? on|behind|slip\w*|make the|hit the|meet the)\b",
     re.IGNORECASE,
 )
-MIN_PACE_WORDS = 3  # distinct pace words a value's text needs before it counts as "about hours"
+MIN_PACE_WORDS = 3  # pace words (unambiguous ones count twice) before a value is "about hours"
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def pace_value(framework: Framework) -> str | None:
     for v in framework.values:
         text = " ".join([v.name, v.definition, *v.examples, *v.anti_patterns])
         found = _PACE_WORDS & set(words(text))
-        n = len(found) + 2 * len(_PACE_WORDS & set(words(v.name)))
+        n = len(found) + len(found & _PACE_STRONG) + 2 * len(_PACE_WORDS & set(words(v.name)))
         if found & _PACE_STRONG and n > best_n:
             best, best_n = v.id, n
     return best if best_n >= MIN_PACE_WORDS else None

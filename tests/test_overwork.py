@@ -119,3 +119,20 @@ def test_audit_reports_the_pace_gap_and_tenet_against() -> None:
     assert ("slip-the-date", "implicit", "against") in {
         (t.tenet, t.mode, t.direction) for t in doc.tenets
     }
+
+
+def test_a_value_whose_anti_patterns_name_heroic_overnight_saves_is_about_hours() -> None:
+    fw = load_framework(
+        """
+organization: Ridge
+values:
+  - id: depth
+    name: Teach the mountain
+    definition: Everything we know lives in more than one head.
+    anti_patterns: [Heroic solo saves, overnight fixes alone, in place of a bench]
+  - id: open
+    name: Give guests the mountain
+    definition: Longer opening hours on every holiday.
+"""
+    )
+    assert pace_value(fw) == "depth"
