@@ -187,14 +187,26 @@ def eval_corpus(
 
     manifest = corpus / "manifest.csv"
     auditor = _auditor(corpus / "framework.yaml", embedder)
-    report = _run_audit(
-        auditor, _ingest(corpus / "docs", manifest if manifest.exists() else None), None, None
-    )
-    scores = evaluate(report, load_gold(corpus))
+    docs = _ingest(corpus / "docs", manifest if manifest.exists() else None)
+    report = _run_audit(auditor, docs, None, None)
+    gold = load_gold(corpus)
+    scores = evaluate(report, gold)
+    scores["kind_accuracy"]["blind"] = _blind_kind_accuracy(auditor, docs, gold)
     if json_out:
         json_out.write_text(json.dumps(scores, indent=2), encoding="utf-8")
     _write_outputs(report, report_out, None, None)
     _print_scores(corpus.name, scores)
+
+
+def _blind_kind_accuracy(auditor: Any, docs: list[Any], gold: dict[str, Any]) -> float:
+    """Kind inference on every document as if none had a kind given (front matter, manifest)."""
+    import dataclasses
+
+    blind = [dataclasses.replace(d, kind_inferred=True) for d in docs]
+    contexts, _ = auditor.prepare(blind)
+    labelled = [c.document for c in contexts if c.document.id in gold["documents"]]
+    right = sum(d.kind == gold["documents"][d.id]["kind"] for d in labelled)
+    return round(right / len(labelled), 3) if labelled else 0.0
 
 
 def _print_scores(name: str, scores: dict[str, Any]) -> None:
@@ -215,7 +227,7 @@ def _print_scores(name: str, scores: dict[str, Any]) -> None:
     out.print(
         f"direction accuracy {scores['direction_accuracy']:.3f} (n={scores['direction_n']}); "
         f"kind accuracy {kinds['all']:.3f} (inferred only: {kinds['inferred']:.3f}, "
-        f"n={kinds['inferred_n']})"
+        f"n={kinds['inferred_n']}; every kind inferred: {kinds['blind']:.3f})"
     )
     out.print(f"planted: {json.dumps(scores['planted'])}")
 

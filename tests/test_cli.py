@@ -84,3 +84,28 @@ def test_cli_score_memo_prints_findings_score_and_suggestions(
     scored = json.loads(result.stdout)
     assert {"tenets", "values", "tradeoffs", "score", "suggestions"} <= set(scored)
     assert 0.0 <= scored["score"] <= 1.0
+
+
+def test_cli_eval_scores_a_corpus_against_its_gold(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAYDO_DATA_DIR", str(tmp_path / "data"))
+    corpus = tmp_path / "tiny"
+    (corpus / "docs").mkdir(parents=True)
+    (corpus / "framework.yaml").write_text((SAMPLE / "framework.yaml").read_text())
+    names = sorted(p.name for p in (SAMPLE / "docs").glob("*.md"))[:6]
+    for name in names:
+        (corpus / "docs" / name).write_text((SAMPLE / "docs" / name).read_text())
+    import yaml
+
+    gold = yaml.safe_load((SAMPLE / "gold.yaml").read_text())
+    kept = {n[:-3]: gold["documents"][n[:-3]] for n in names}
+    (corpus / "gold.yaml").write_text(yaml.safe_dump({"documents": kept, "expected": {}}))
+    result = CliRunner().invoke(
+        app, ["eval", str(corpus), "--embedder", "hash", "--json", str(tmp_path / "s.json")]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "s.json").read_text())
+    # Blind kind inference classifies every document; its accuracy is a share of the six.
+    blind = scores["kind_accuracy"]["blind"]
+    assert blind * 6 == pytest.approx(round(blind * 6), abs=0.01)
+    assert scores["kind_accuracy"]["all"] > 0
+    assert "explicit_tenet" in scores and "every kind inferred" in result.output
