@@ -86,6 +86,18 @@ def default_model_path() -> Path:
     return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / MODEL_FILE
 
 
+# The features are cosines between MiniLM vectors; another encoder (the hashing one used in tests)
+# puts them on another scale, where the trained coefficients mean nothing.
+TRAINED_ENCODER = "minilm-l6-v2"
+
+
+def applies_model_for(embedder_name: str) -> AppliesModel:
+    """The trained model for the encoder it was trained on; a disabled one for any other."""
+    if not embedder_name.startswith(TRAINED_ENCODER):
+        return AppliesModel.disabled()
+    return load_applies_model()
+
+
 def load_applies_model(path: Path | None = None) -> AppliesModel:
     path = path or default_model_path()
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nlp.anchors import FrameworkIndex
-from nlp.applies import AppliesModel, load_applies_model, unsaid_applications
+from nlp.applies import AppliesModel, applies_model_for, unsaid_applications
 from nlp.context import DocContext, SideMatch
 from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
@@ -55,7 +55,7 @@ class Auditor:
         applies: AppliesModel | None = None,
     ) -> None:
         self.framework = framework
-        self.applies = applies if applies is not None else load_applies_model()
+        self.applies = applies if applies is not None else applies_model_for(embedder.name)
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else CachedSegmenter(Segmenter())
         self.index = FrameworkIndex(framework, embedder)

@@ -147,3 +147,11 @@ def test_reports_say_when_a_model_inferred_the_finding() -> None:
     assert "inferred by model" in "\n".join(md_document(doc))
     doc = {"id": "d1", "kind": "memo", "tenets": [{**tenet, "basis": "rules"}]}
     assert "inferred by model" not in "\n".join(md_document(doc))
+
+
+def test_the_trained_model_serves_only_the_encoder_it_was_trained_on() -> None:
+    from nlp.applies import applies_model_for
+
+    assert applies_model_for("hash-256").threshold > 1.0  # never fires
+    trained = applies_model_for("minilm-l6-v2-torch-fp32")
+    assert trained.threshold < 1.0 and trained.key == load_applies_model().key
