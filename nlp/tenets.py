@@ -36,14 +36,22 @@ ASIDE = re.compile(
     r"\bdeviat\w*|\bdepart\w* from\b|\bset(?:ting)? (?:it |this |the tenet )?aside\b|\boverrid\w*|"
     r"\boverr?ode\b|\bwaiv\w*|\bbend(?:ing|s)? (?:the|our|it)\b|\bbreak(?:ing|s)? (?:with |from )?(?:our|the|it)\b|"
     r"\bdespite (?:our|the|what)\b|\bnot this time\b|\bsuspend\w*|\bignor(?:e|ed|ing) (?:our|the|it)\b|"
-    # "more risk than the tenet would have us take"
-    r"\bthan (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?) (?:would|allows?|asks?)\b",
+    # "more risk than the tenet would have us take", "not what our tenet tells us to do",
+    # "this sits outside what that tenet was written for"
+    r"\bthan (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?) (?:would|allows?|asks?)\b|"
+    r"\bnot what (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?)\b|"
+    r"\boutside (?:what|the scope of) (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?)\b",
     re.IGNORECASE,
 )
-# A postmortem that recounts going against the tenet and then restores it follows it.
+# A postmortem that recounts going against the tenet and then restores it follows it, as does
+# one that names the tenet as what would have prevented the incident.
 RESTORES = re.compile(
     r"\b(?:return(?:s|ed|ing)? to|recommit\w*(?: to)?|reaffirm\w*|go(?:es|ing)? back to|"
     r"reinstat\w*|restor\w*) (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?)\b",
+    re.IGNORECASE,
+)
+PREVENTS = re.compile(
+    r"\b(?:tenets?|principles?|rules?)\b[^.;]{0,40}\bexists? (?:to|for) (?:prevent|stop|avoid)",
     re.IGNORECASE,
 )
 # "We say depth over heroics, and I agree with it." then "But ...": a concession opening a citation.
@@ -57,7 +65,7 @@ NEGATED_ASIDE = re.compile(
 )
 CONCESSION = re.compile(
     r"\b(?:we|i)\s+(?:all\s+)?(?:know|realise|realize|understand|recogni[sz]e|acknowledge|"
-    r"are aware|am aware)\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
+    r"are aware|am aware)\b|\b(?:i'm|we're|i’m|we’re) aware\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
     re.IGNORECASE,
 )
 CONTRAST = re.compile(
@@ -68,7 +76,8 @@ CONTRAST = re.compile(
 # The decision makes an exception: "we are doing it anyway", "choosing the season this time".
 EXCEPTION = re.compile(
     r"\b(?:anyway|regardless|all the same|nonetheless|even so|this (?:time|once)|"
-    r"for (?:this|the) (?:release|launch|quarter|season|one)|in this (?:case|instance))\b",
+    r"for (?:this|the) (?:release|launch|quarter|season|one)|in this (?:case|instance)|"
+    r"treat(?:ing)? (?:this|it) (?:one )?differently)\b",
     re.IGNORECASE,
 )
 CHOICE = re.compile(r"\b(?:but|choos\w*|chose|going to|we will|we'll|i will|i'll|anyway)\b", re.I)
@@ -321,6 +330,9 @@ def _implicit_hours(ctx: DocContext, tenet_id: str) -> TenetFinding | None:
 def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:
     """A citing sentence that sets the tenet aside decides; otherwise the trade-off votes."""
     if hits and any(RESTORES.search(sent.text) for sent in ctx.sentences):
+        return "follows"
+    postmortem = ctx.document.kind == "postmortem"
+    if hits and postmortem and any(PREVENTS.search(ctx.sentences[h.sentence].text) for h in hits):
         return "follows"
     for h in hits:
         text = ctx.sentences[h.sentence].text

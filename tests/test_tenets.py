@@ -41,6 +41,22 @@ from nlp.tenets import sets_tenet_aside
             True,
         ),
         ("We say depth over heroics, and I agree with it.", "So Cody trains on the winch.", False),
+        (
+            "I'm aware of the tenet that the hold beats the ship date.",
+            "This sits outside what that tenet was written for:",
+            True,
+        ),
+        ("I'm aware that this is not what our recipe tenet tells us to do.", "", True),
+        (
+            "I know this is a labelling question, and I've read the tenet.",
+            "My reasoning for treating this one differently:",
+            True,
+        ),
+        (
+            "I'm aware of the tenet that the hold beats the ship date.",
+            "So the lot stays on hold.",
+            False,
+        ),
     ],
 )
 def test_sets_tenet_aside(sentence: str, following: str, aside: bool) -> None:
@@ -135,3 +151,22 @@ def test_a_postmortem_that_restores_the_tenet_follows_it() -> None:
     found = auditor.analyze(docs)
     directions = [{t.tenet: t.direction for t in d.tenets} for d in found]
     assert directions == [{"safety-over-season": "against"}, {"safety-over-season": "follows"}]
+
+
+def test_a_postmortem_naming_the_tenet_as_the_prevention_follows_it() -> None:
+    from nlp.embed import HashEmbedder
+    from nlp.framework import load_framework
+    from nlp.pipeline import Auditor
+    from nlp.records import Document
+    from nlp.segment import RegexSegmenter
+
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    text = (
+        "We pushed to every device at once, which went against safety-over-season. "
+        "The safety-over-season tenet exists to prevent exactly this."
+    )
+    kinds = ("postmortem", "memo")
+    found = auditor.analyze([Document(k, text, kind=k) for k in kinds])
+    assert [[t.direction for t in d.tenets] for d in found] == [["follows"], ["against"]]
