@@ -42,6 +42,7 @@ eval: models
 	$(BIN)/saydo eval corpora/echo
 	$(BIN)/saydo eval corpora/foxtrot
 	$(BIN)/saydo eval corpora/golf
+	$(BIN)/saydo eval corpora/hotel
 
 # The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels of the
 # development corpora; hotel is held out of training (and of all tuning) on purpose.
