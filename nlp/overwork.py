@@ -76,7 +76,9 @@ _REFUSED_REST = re.compile(
 # "so we wouldn't miss the date": the negation protects the date, it refuses nothing.
 _PROTECTS_DATE = re.compile(
     r"\b(?:(?:wouldn't|would not|won't|didn't|did not|not|never)|(?:rather than|instead of)"
-    r"(?: [\w']+){0,5}) (?:miss|slip|lose|blow|delay|push|moving|rolling)\w*\b",
+    r"(?: [\w']+){0,5}) (?:miss|slip|lose|blow|delay|push|moving|rolling)\w*\b|"
+    # "rather than take rooms off sale": refusing the tenet's remedy protects the cover
+    r"\b(?:rather than|instead of) (?:take|taking|clos\w+|cancel\w*|turn\w* away|shut\w*)\b",
     re.I,
 )
 # Options and conditionals ("we could ask the team to work weekends") are not behaviour.
@@ -86,10 +88,14 @@ _REDIRECT = re.compile(
     r"slip(?:s|ped)? (?:the|by)|push(?:es|ed)? (?:the date|back))",
     re.IGNORECASE,
 )
-# A deadline nearby makes the after-hours work a date-versus-pace trade-off (the tenet's case).
+# A deadline nearby makes the after-hours work a date-versus-pace trade-off (the tenet's case);
+# so does a gap in cover, the other pressure that buys hours ("covered both vacancies himself").
 _DEADLINE = re.compile(
     r"\b(?:deadline|dates?|launch\w*|releases?|on time|on schedule|in time|due|go-live|cutover|"
-    r"ship(?:ped|s)? on|behind|slip\w*|make the|hit the|meet the)\b",
+    r"ship(?:ped|s)? on|behind|slip\w*|make the|hit the|meet the|"
+    r"cover(?:ed|ing)? (?:for|the gaps?|gaps|shifts?|both|every)|short[- ]?staffed|understaffed|"
+    r"vacanc(?:y|ies)|uncovered|(?:extra|double|back-to-back) shifts?|"
+    r"pick(?:ed|s)? up (?:the |a |extra )?shifts?|call(?:s|ed)? in sick|off sale)\b",
     re.IGNORECASE,
 )
 MIN_PACE_WORDS = 3  # pace words (unambiguous ones count twice) before a value is "about hours"

@@ -136,3 +136,19 @@ values:
 """
     )
     assert pace_value(fw) == "depth"
+
+
+def test_a_gap_in_cover_is_the_pressure_and_refusing_to_close_protects_it() -> None:
+    text = (
+        "Rather than take rooms off sale, Dorota covered the gaps herself: she worked nineteen "
+        "days straight, including Christmas Day."
+    )
+    [signal] = hours_signals([text])
+    assert signal.stance == "violates" and signal.deadline
+    # Covering a rota in general is not a gap in cover, and refusing overwork still upholds.
+    [plain] = hours_signals(["A single person per week was covering ingestion at night."])
+    assert not plain.deadline
+    assert (
+        hours_stance("We closed the outlet rather than ask anyone to work a double on Sunday.")[0]
+        == "upholds"
+    )  # type: ignore[index]
