@@ -5,7 +5,8 @@ value of all, the commercial number ("we are $310k short of the Q2 bookings numb
 over many phrasings that embeddings scatter across clusters. It is found here by its lexicon and
 reported only when the framework does not already state it as a value.
 
-Close behind it is keeping the loyal base ("the locals are the people who renew every spring",
+Chasing the public score (rankings, star ratings, reviews) is the third. Close behind it is
+keeping the loyal base ("the locals are the people who renew every spring",
 "churn among subscribers"): decisions justified by whether members, passholders or regulars
 stay.
 
@@ -58,7 +59,22 @@ THE_BASE = Driver(
     ),
     frozenset({"loyalty", "retention", "members", "membership", "subscribers", "regulars"}),
 )
-DRIVERS = (THE_NUMBER, THE_BASE)
+# The public score: platform rankings, star ratings, review scores, NPS ("it will move our
+# TripAdvisor ranking"). Bare "review" and "rating" are left out: a post-incident review, a
+# pressure rating.
+THE_RATINGS = Driver(
+    "the public ratings",
+    re.compile(
+        r"\b(?:(?:tripadvisor|google|yelp|trustpilot|app store|play store|booking\.com|glassdoor)"
+        r"\s+(?:rankings?|ratings?|scores?|reviews?|stars?)|(?:the|our|its|their) (?:rankings?|ratings)|"
+        r"(?:star|guest|customer|user|online|public) (?:ratings?|reviews)|(?:five|5|one|1)[- ]star "
+        r"(?:reviews?|ratings?)|(?:negative|positive|bad|good|new) reviews|review scores?|nps scores?|"
+        r"net promoter)\b",
+        re.IGNORECASE,
+    ),
+    frozenset({"reviews", "ratings", "rating", "reputation"}),
+)
+DRIVERS = (THE_NUMBER, THE_BASE, THE_RATINGS)
 _NOT_KEYWORDS = frozenset({"short", "toward", "towards", "close", "gap", "our", "this"})
 
 ACCOUNT = "account:"  # prefix of a key-account driver: "account:Mercy"

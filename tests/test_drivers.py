@@ -35,9 +35,10 @@ def test_driver_needs_a_reason_and_the_lexicon() -> None:
 
 
 def test_uncovered_unless_a_value_names_it() -> None:
-    assert uncovered(load_framework(FRAMEWORK)) == {"the commercial number", "keeping the base"}
+    drivers = {"the commercial number", "keeping the base", "the public ratings"}
+    assert uncovered(load_framework(FRAMEWORK)) == drivers
     stated = FRAMEWORK + "  - {id: win, name: Win the revenue number, definition: We hit plan.}\n"
-    assert uncovered(load_framework(stated)) == {"keeping the base"}
+    assert uncovered(load_framework(stated)) == drivers - {"the commercial number"}
 
 
 def test_audit_reports_the_number_as_an_unstated_value() -> None:
@@ -88,3 +89,11 @@ def test_keeping_the_base_is_a_driver_but_data_retention_is_not() -> None:
 def test_a_weather_forecast_is_not_the_commercial_number() -> None:
     assert driver_of("The regional forecast that morning was Moderate.", True) is None
     assert driver_of("We are behind the Q3 revenue forecast.", True) == "the commercial number"
+
+
+def test_the_public_ratings_driver_needs_a_public_score() -> None:
+    ratings = "the public ratings"
+    assert driver_of("It should lift our TripAdvisor ranking before the summer.", True) == ratings
+    assert driver_of("Guests leave five-star reviews when the view is right.", True) == ratings
+    assert driver_of("The post-incident review is on Friday.", True) is None
+    assert driver_of("The valve has a pressure rating of 16 bar.", True) is None
