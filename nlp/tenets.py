@@ -50,6 +50,11 @@ RESTORES = re.compile(
     r"reinstat\w*|restor\w*) (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?)\b",
     re.IGNORECASE,
 )
+PAST_ASIDE = re.compile(
+    r"\b(?:went|ran|cut|was made|were made|was taken) against\b|\b(?:overrode|overrode|waived|"
+    r"ignored|broke|suspended|set (?:it |this |the tenet )?aside (?:on|in|when|for))\b",
+    re.IGNORECASE,
+)
 PREVENTS = re.compile(
     r"\b(?:tenets?|principles?|rules?)\b[^.;]{0,40}\bexists? (?:to|for) (?:prevent|stop|avoid)",
     re.IGNORECASE,
@@ -334,11 +339,19 @@ def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, 
     postmortem = ctx.document.kind == "postmortem"
     if hits and postmortem and any(PREVENTS.search(ctx.sentences[h.sentence].text) for h in hits):
         return "follows"
+    recounted = False
     for h in hits:
         text = ctx.sentences[h.sentence].text
         after = [s.text for s in ctx.sentences[h.sentence + 1 : h.sentence + 3]]
         if sets_tenet_aside(text, after):
+            # A postmortem telling how the decision went against the tenet is the cause it
+            # reports, not its own choice (nearly all postmortems citing a tenet follow it).
+            if postmortem and PAST_ASIDE.search(text):
+                recounted = True
+                continue
             return "against"
+    if recounted:
+        return "follows"
     if pairs:
         against = sum(s for _, s, d in pairs if d == "against")
         follows = sum(s for _, s, d in pairs if d == "follows")

@@ -133,7 +133,7 @@ def test_a_bare_mention_of_the_tenet_cites_the_one_the_document_discusses() -> N
     assert _cited("The picnic is on Friday. The tenet did not come up at lunch.") == set()
 
 
-def test_a_postmortem_that_restores_the_tenet_follows_it() -> None:
+def test_a_document_that_restores_the_tenet_follows_it() -> None:
     from nlp.embed import HashEmbedder
     from nlp.framework import load_framework
     from nlp.pipeline import Auditor
@@ -145,8 +145,8 @@ def test_a_postmortem_that_restores_the_tenet_follows_it() -> None:
     )
     recount = "In March we pushed to every device at once, which went against safety-over-season."
     docs = [
-        Document("a", recount, kind="postmortem"),
-        Document("b", recount + " We return to the tenet as written.", kind="postmortem"),
+        Document("a", recount, kind="memo"),
+        Document("b", recount + " We return to the tenet as written.", kind="memo"),
     ]
     found = auditor.analyze(docs)
     directions = [{t.tenet: t.direction for t in d.tenets} for d in found]
@@ -170,3 +170,29 @@ def test_a_postmortem_naming_the_tenet_as_the_prevention_follows_it() -> None:
     kinds = ("postmortem", "memo")
     found = auditor.analyze([Document(k, text, kind=k) for k in kinds])
     assert [[t.direction for t in d.tenets] for d in found] == [["follows"], ["against"]]
+
+
+def test_a_postmortem_recounting_the_decision_against_the_tenet_follows_it() -> None:
+    from nlp.embed import HashEmbedder
+    from nlp.framework import load_framework
+    from nlp.pipeline import Auditor
+    from nlp.records import Document
+    from nlp.segment import RegexSegmenter
+
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    past = "The March decision went against safety-over-season, under pressure from the client."
+    present = "This decision goes against safety-over-season; we push to every device now."
+    found = auditor.analyze(
+        [
+            Document("pm-past", past, kind="postmortem"),
+            Document("pm-now", present, kind="postmortem"),
+            Document("memo-past", past, kind="memo"),
+        ]
+    )
+    assert [[t.direction for t in d.tenets] for d in found] == [
+        ["follows"],
+        ["against"],
+        ["against"],
+    ]
