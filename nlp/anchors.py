@@ -279,6 +279,14 @@ class FrameworkIndex:
             return None
         sims = self.statement_similarity(side)[0]
         linked = [self.value_ids.index(v) for v in tenet.values if v in self.value_ids]
+        if prefer and len(linked) >= 2:
+            # A word of the side in exactly one listed value's name settles it: alone,
+            # "coverage for riders without alternatives" sits nearer a frugality value whose
+            # definition says "cost" than "Serve those with the fewest alternatives".
+            side_stems = content_stems(self.sides[i].prefer)
+            named = [j for j in linked if content_stems(self.framework.values[j].name) & side_stems]
+            if len(named) == 1:
+                return self.value_ids[named[0]]
         if prefer:
             if linked:
                 return self.value_ids[max(linked, key=lambda j: sims[j])]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nlp.anchors import FrameworkIndex
 from nlp.framework import load_framework
 
@@ -43,3 +45,16 @@ def test_sides_map_to_the_value_they_name_or_to_none(real_embedder) -> None:  # 
     assert index.over_value[0] == "seasons"
     # an upsell is no stated value here
     assert index.over_value[1] is None
+
+
+def test_a_word_of_the_preferred_side_in_one_listed_value_name_settles_it(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    # Alone, "coverage for riders without alternatives" sits nearer the frugality value (whose
+    # definition says "cost") than "Serve those with the fewest alternatives".
+    root = Path(__file__).resolve().parent.parent
+    fw = load_framework((root / "corpora" / "india" / "framework.yaml").read_bytes())
+    index = FrameworkIndex(fw, real_embedder)
+    t = index.tenet_ids.index("coverage-over-cost")
+    assert (index.prefer_value[t], index.over_value[t]) == (
+        "equitable-access",
+        "frugal-stewardship",
+    )
