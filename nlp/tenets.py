@@ -51,8 +51,10 @@ RESTORES = re.compile(
     re.IGNORECASE,
 )
 PAST_ASIDE = re.compile(
-    r"\b(?:went|ran|cut|was made|were made|was taken) against\b|\b(?:overrode|overrode|waived|"
-    r"ignored|broke|suspended|set (?:it |this |the tenet )?aside (?:on|in|when|for))\b",
+    r"\b(?:went|ran|cut|was made|were made|was taken) against\b|\b(?:overrode|waived|"
+    r"ignored|broke|suspended|set (?:it |this |the tenet )?aside (?:on|in|when|for))\b|"
+    # "The March decision explicitly set aside our tenet"
+    r"\bdecision\b[^.;]{0,30}\b(?:set|put)\s+(?:\w+\s+)?aside\b",
     re.IGNORECASE,
 )
 PREVENTS = re.compile(
@@ -65,7 +67,9 @@ LEAD_CONCESSION = re.compile(
 )
 NEGATED_ASIDE = re.compile(
     r"\b(?:no|not|doesn't|does not|don't|do not|never|without|isn't|is not)\b[^.;]{0,40}"
-    r"\b(?:exception|against|deviat\w*|overrid\w*|waiv\w*|ignor\w*)",
+    r"\b(?:exception|against|deviat\w*|overrid\w*|waiv\w*|ignor\w*)|"
+    # "I'd rather we apply it here than make an exception"
+    r"\brather\b[^.;]{0,60}\bthan (?:make|making|grant\w*|carve\w*) (?:an|one) exception",
     re.IGNORECASE,
 )
 CONCESSION = re.compile(
