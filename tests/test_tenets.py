@@ -196,3 +196,28 @@ def test_a_postmortem_recounting_the_decision_against_the_tenet_follows_it() -> 
         ["against"],
         ["against"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "aside"),
+    [
+        ("I'd rather we apply the tenet here than make an exception for this case.", False),
+        ("We are making an exception to the tenet for this case.", True),
+    ],
+)
+def test_refusing_an_exception_is_no_aside(sentence: str, aside: bool) -> None:
+    assert sets_tenet_aside(sentence) is aside
+
+
+@pytest.mark.parametrize(
+    ("sentence", "recounted"),
+    [
+        ("The March decision explicitly set aside our coverage tenet for a saving.", True),
+        ("The call went against our tenet on margin.", True),
+        ("We are setting the tenet aside for this release.", False),
+    ],
+)
+def test_past_asides_are_told_apart_from_present_ones(sentence: str, recounted: bool) -> None:
+    from nlp.tenets import PAST_ASIDE
+
+    assert bool(PAST_ASIDE.search(sentence)) is recounted
