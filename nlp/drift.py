@@ -36,7 +36,10 @@ ACCOUNT_SHARE = 0.1
 MOTIVE_CUE = re.compile(
     r"\b(?:because|so that|so we|in order to|to hit|to close|to land|to make|to protect|to win|"
     r"to keep|to meet|driven by|the reason|we need(?:ed)? to|must|matters?|critical|priority|"
-    r"goal|target|praised?|recogni[sz]e[sd]?|rewarded|impact|promot\w+|deserves?|credit)\b",
+    r"goal|target|praised?|recogni[sz]e[sd]?|rewarded|impact|promot\w+|deserves?|credit|"
+    # "was part of why we chose now", "the date was set by the closeout", "it hinges on"
+    r"why|set by|decided by|hinges? on|depends? on|due to|thanks to|reasons?|drove|drives|"
+    r"justif\w+|qualif(?:y|ies|ied) for)\b",
     re.IGNORECASE,
 )
 # Words of the document genres themselves (every promotion write-up says "promote"): never themes.
