@@ -56,3 +56,11 @@ def test_no_more_than_a_handful_of_clustered_themes() -> None:
             vecs.append(_direction(k))
     themes = unstated_values(found, np.stack(vecs), _index(), 60)
     assert len(themes) == MAX_CLUSTER_THEMES
+
+
+def test_plain_reasons_are_motive_cues() -> None:
+    from nlp.drift import MOTIVE_CUE
+
+    assert MOTIVE_CUE.search("The grant was part of why we chose now.")
+    assert MOTIVE_CUE.search("The go-live date was set by the federal grant closeout.")
+    assert not MOTIVE_CUE.search("The shelter order arrived on Tuesday.")
