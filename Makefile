@@ -44,13 +44,14 @@ eval: models
 	$(BIN)/saydo eval corpora/golf
 	$(BIN)/saydo eval corpora/hotel
 	$(BIN)/saydo eval corpora/india
+	$(BIN)/saydo eval corpora/juliet
 
 # The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels of the
-# development corpora; india is held out of training (and of all tuning) on purpose.
+# development corpora; juliet is held out of training (and of all tuning) on purpose.
 train-applies: models
 	$(BIN)/python -m nlp.train_applies corpora/northwind corpora/larkspur corpora/quarry \
 	    corpora/delta corpora/echo corpora/foxtrot corpora/golf \
-	    corpora/hotel
+	    corpora/hotel corpora/india
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval
