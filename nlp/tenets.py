@@ -25,7 +25,7 @@ from nlp.text import containment, content_stems, quoted_spans, verbatim_run, wor
 CITE_CUE = re.compile(
     r"\b(?:tenets?|principles?|our rule|rule of thumb|as we say|we say|mantra|playbook|"
     r"guideline|north star|values? (?:says?|states?)|per our|in line with our|"
-    r"consistent with our|according to our)\b|\(\s*tenet\s*:",
+    r"consistent with our|according to our|the [\w-]+ rule)\b|\(\s*tenet\s*:",
     re.IGNORECASE,
 )
 ASIDE = re.compile(
@@ -102,7 +102,7 @@ VERDICT = re.compile(r"\b(?:wins?|first|over|beats?|trumps?|comes? before|above)
 EXPLICIT_SIM = 0.58
 VERBATIM_WORDS = 5  # this many consecutive words of the tenet text count as quoting it  # cue present: cosine between sentence and tenet text
 QUOTE_CONTAINMENT = 0.7  # share of a quoted span's stems that come from the tenet text
-BARE_MENTION = re.compile(r"\b(?:the|our|this|that) tenet\b(?!s)", re.I)
+BARE_MENTION = re.compile(r"\b(?:the|our|this|that) (?:own )?tenet\b(?!s)", re.I)
 BARE_SIM, BARE_MARGIN = 0.45, 0.08  # a bare mention goes to a tenet the document plainly discusses
 RESTATE_SIM = 0.68  # no cue: a sentence this close to the tenet text applies it implicitly
 PAIR_SIM = 0.42  # a trade-off whose sides match the tenet's sides at least this well
@@ -346,7 +346,7 @@ def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, 
     recounted = False
     for h in hits:
         text = ctx.sentences[h.sentence].text
-        after = [s.text for s in ctx.sentences[h.sentence + 1 : h.sentence + 3]]
+        after = [s.text for s in ctx.sentences[h.sentence + 1 : h.sentence + 4]]
         if sets_tenet_aside(text, after):
             # A postmortem telling how the decision went against the tenet is the cause it
             # reports, not its own choice (nearly all postmortems citing a tenet follow it).
@@ -369,19 +369,24 @@ def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
     "this goes against standards-over-autonomy", "Yes, the tenet says otherwise", "Despite our
     tenet ...", "We know our tenet says X." followed by "But ..." or "We are going to break it
     for this release." Negated forms ("our tenet has no exception for this") do not count.
-    ``following`` holds the next sentences; the first two are read.
+    ``following`` holds the next sentences; the first two are read (three for an aside after a
+    concession).
     """
     if NEGATED_ASIDE.search(text):
         return False
     if ASIDE.search(text):
         return True
-    after = [f.strip() for f in following[:2]]
+    after = [f.strip() for f in following[:3]]
     concession = CONCESSION.search(text) or LEAD_CONCESSION.match(text)
     if concession:
+        # "I know what the tenet says: …" may take a sentence of agreement before "I'm going
+        # against it": an outright aside is looked for one sentence further than a "But".
         return bool(
             CONTRAST.search(text[concession.end() :])
-            or any(CONTRAST.match(f) or EXCEPTION.search(f) or _asides(f) for f in after)
+            or any(CONTRAST.match(f) or EXCEPTION.search(f) for f in after[:2])
+            or any(_asides(f) for f in after)
         )
+    after = after[:2]
     # "Our tenet says X." then "..., and I am choosing the season this time."
     return bool(REPORTS.search(text)) and any(
         EXCEPTION.search(f) and CHOICE.search(f) for f in after[:1]

@@ -221,3 +221,27 @@ def test_past_asides_are_told_apart_from_present_ones(sentence: str, recounted: 
     from nlp.tenets import PAST_ASIDE
 
     assert bool(PAST_ASIDE.search(sentence)) is recounted
+
+
+def test_a_concession_may_take_two_sentences_before_the_aside() -> None:
+    cited = "I know what the tenet says: when renewal and this year's costs conflict, renewal wins."
+    following = [
+        "Summit is a critical asset.",
+        "By our own rule this should be Option A.",
+        "I'm going against it this cycle, on purpose.",
+    ]
+    assert sets_tenet_aside(cited, following)
+    assert not sets_tenet_aside(cited, following[:2] + ["So Option A it is."])
+
+
+def test_a_named_rule_that_restates_the_tenet_cites_it() -> None:
+    restated = (
+        "This is the season rule in action: a staged rollout that lands late wins over the "
+        "season deadline."
+    )
+    assert _cited(restated) == {"safety-over-season"}
+    discussed = (
+        "Rollout safety and the season deadline conflict here; staged rollout, landing late, "
+        "would be safe. We broke our own tenet here."
+    )
+    assert _cited(discussed) == {"safety-over-season"}
