@@ -25,7 +25,9 @@ _AFTER_HOURS = re.compile(
     r"holidays?|holiday (?:break|week)|vacation|pto|(?:parental|sick|annual) leave|on leave|"
     r"days? off|(?:her|his|their|my) trip|nights?|overnight|midnight|late (?:at night|nights?|"
     r"evenings?)|evenings?|(?:[1-5]|1[12])(?::\d\d)?\s?(?:am|a\.m\.)|(?:9|10|11)(?::\d\d)?\s?"
-    r"(?:pm|p\.m\.)|(?:\d+|twenty|thirty|forty)[- ]hours?(?: straight| shifts?| days?)?|"
+    r"(?:pm|p\.m\.)|(?:\d+|twenty|thirty|forty)[- ]hours?(?: straight| shifts?| days?)?"
+    # "a reminder 48 hours ahead", "within 2 hours of notice": a lead time, not time worked
+    r"(?! (?:ahead|before|after|in advance|notice|later|earlier|prior|beforehand|of notice))|"
     r"extended hours|long hours|after hours|off hours)\b",
     re.IGNORECASE,
 )

@@ -152,3 +152,10 @@ def test_a_gap_in_cover_is_the_pressure_and_refusing_to_close_protects_it() -> N
         hours_stance("We closed the outlet rather than ask anyone to work a double on Sunday.")[0]
         == "upholds"
     )  # type: ignore[index]
+
+
+def test_a_lead_time_in_hours_is_not_time_worked() -> None:
+    assert (
+        hours_stance("Door hangers and phone calls go out, with a reminder 48 hours ahead.") is None
+    )
+    assert hours_stance("She worked 20 hours straight to restore the main.") is not None
