@@ -72,7 +72,10 @@ _WHEN_ONLY = re.compile(r"\b(?:before|after|until|by|ahead of) the $", re.IGNORE
 # "wouldn't hand it off": refusing the rest, not the overwork.
 _REFUSED_REST = re.compile(
     r"\b(?:wouldn't|would not|didn't|did not|refused to|never) (?:hand|take a break|rest|sleep|"
-    r"stop|log off|switch off)",
+    r"stop|log off|switch off)|"
+    # "he doesn't call in relief, he just keeps going"
+    r"\b(?:doesn't|does not|didn't|did not|won't|wouldn't|never) (?:call in|ask for|take|use) "
+    r"(?:relief|help|cover|a break|breaks|time off|(?:his|her|their) (?:leave|vacation|days off))",
     re.IGNORECASE,
 )
 # "so we wouldn't miss the date": the negation protects the date, it refuses nothing.
@@ -82,6 +85,13 @@ _PROTECTS_DATE = re.compile(
     # "rather than take rooms off sale": refusing the tenet's remedy protects the cover
     r"\b(?:rather than|instead of) (?:take|taking|clos\w+|cancel\w*|turn\w* away|shut\w*)\b",
     re.I,
+)
+# A negation in a purpose or reason clause protects something; it refuses no overwork: "so the
+# relief operator wouldn't be alone", "because he didn't want the pump out of service".
+_PURPOSE = re.compile(
+    r"\b(?:so(?: that)? (?:the|a|an|his|her|their|our|we|he|she|they|it)|"
+    r"because (?:he|she|they|we|i|it)|in order)\b[^.;]*",
+    re.IGNORECASE,
 )
 # Options and conditionals ("we could ask the team to work weekends") are not behaviour.
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|might|if)\b", re.IGNORECASE)
@@ -123,7 +133,7 @@ def hours_stance(text: str) -> tuple[Stance, float] | None:
         return "violates", 0.75
     if _REDIRECT.search(text):
         return "upholds", 0.8  # the date or the scope gave way, not the people
-    if _REFUSAL.search(_PROTECTS_DATE.sub(" ", text)):
+    if _REFUSAL.search(_PROTECTS_DATE.sub(" ", _PURPOSE.sub(" ", text))):
         return "upholds", 0.6
     if _HYPOTHETICAL.search(text):
         return None

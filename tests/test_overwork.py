@@ -159,3 +159,21 @@ def test_a_lead_time_in_hours_is_not_time_worked() -> None:
         hours_stance("Door hangers and phone calls go out, with a reminder 48 hours ahead.") is None
     )
     assert hours_stance("She worked 20 hours straight to restore the main.") is not None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("He worked the weekend so the relief operator wouldn't be alone.", "violates"),
+        (
+            "He rebuilt it over two weekends because he didn't want the pump down midweek.",
+            "violates",
+        ),
+        ("He doesn't call in relief, he just keeps going through the night.", "violates"),
+        ("We hired contractors so that nobody works the weekend.", "upholds"),
+        ("We moved the date rather than ask for weekend work.", "upholds"),
+    ],
+)
+def test_negations_that_protect_something_refuse_no_overwork(sentence: str, stance: str) -> None:
+    found = hours_stance(sentence)
+    assert found is not None and found[0] == stance
