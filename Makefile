@@ -45,13 +45,14 @@ eval: models
 	$(BIN)/saydo eval corpora/hotel
 	$(BIN)/saydo eval corpora/india
 	$(BIN)/saydo eval corpora/juliet
+	$(BIN)/saydo eval corpora/kilo
 
 # The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels of the
-# development corpora; juliet is held out of training (and of all tuning) on purpose.
+# development corpora; kilo is held out of training (and of all tuning) on purpose.
 train-applies: models
 	$(BIN)/python -m nlp.train_applies corpora/northwind corpora/larkspur corpora/quarry \
 	    corpora/delta corpora/echo corpora/foxtrot corpora/golf \
-	    corpora/hotel corpora/india
+	    corpora/hotel corpora/india corpora/juliet
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval
