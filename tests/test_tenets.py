@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from nlp.tenets import sets_tenet_aside
@@ -79,7 +81,8 @@ tenets:
 """
 
 
-def _cited(text: str) -> set[str]:
+def _analyze(docs: list[tuple[str, str, str]]) -> list[Any]:
+    """Findings of (id, text, kind) documents against FRAMEWORK, with the hermetic encoder."""
     from nlp.embed import HashEmbedder
     from nlp.framework import load_framework
     from nlp.pipeline import Auditor
@@ -89,7 +92,11 @@ def _cited(text: str) -> set[str]:
     auditor = Auditor(
         load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
     )
-    found = auditor.analyze([Document("d1", text, kind="other")])[0]
+    return auditor.analyze([Document(i, text, kind=kind) for i, text, kind in docs])
+
+
+def _cited(text: str) -> set[str]:
+    found = _analyze([("d1", text, "other")])[0]
     return {t.tenet for t in found.tenets if t.mode == "explicit"}
 
 
@@ -134,61 +141,32 @@ def test_a_bare_mention_of_the_tenet_cites_the_one_the_document_discusses() -> N
 
 
 def test_a_document_that_restores_the_tenet_follows_it() -> None:
-    from nlp.embed import HashEmbedder
-    from nlp.framework import load_framework
-    from nlp.pipeline import Auditor
-    from nlp.records import Document
-    from nlp.segment import RegexSegmenter
-
-    auditor = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
-    )
     recount = "In March we pushed to every device at once, which went against safety-over-season."
-    docs = [
-        Document("a", recount, kind="memo"),
-        Document("b", recount + " We return to the tenet as written.", kind="memo"),
-    ]
-    found = auditor.analyze(docs)
+    found = _analyze(
+        [("a", recount, "memo"), ("b", recount + " We return to the tenet as written.", "memo")]
+    )
     directions = [{t.tenet: t.direction for t in d.tenets} for d in found]
     assert directions == [{"safety-over-season": "against"}, {"safety-over-season": "follows"}]
 
 
 def test_a_postmortem_naming_the_tenet_as_the_prevention_follows_it() -> None:
-    from nlp.embed import HashEmbedder
-    from nlp.framework import load_framework
-    from nlp.pipeline import Auditor
-    from nlp.records import Document
-    from nlp.segment import RegexSegmenter
-
-    auditor = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
-    )
     text = (
         "We pushed to every device at once, which went against safety-over-season. "
         "The safety-over-season tenet exists to prevent exactly this."
     )
     kinds = ("postmortem", "memo")
-    found = auditor.analyze([Document(k, text, kind=k) for k in kinds])
+    found = _analyze([(k, text, k) for k in kinds])
     assert [[t.direction for t in d.tenets] for d in found] == [["follows"], ["against"]]
 
 
 def test_a_postmortem_recounting_the_decision_against_the_tenet_follows_it() -> None:
-    from nlp.embed import HashEmbedder
-    from nlp.framework import load_framework
-    from nlp.pipeline import Auditor
-    from nlp.records import Document
-    from nlp.segment import RegexSegmenter
-
-    auditor = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
-    )
     past = "The March decision went against safety-over-season, under pressure from the client."
     present = "This decision goes against safety-over-season; we push to every device now."
-    found = auditor.analyze(
+    found = _analyze(
         [
-            Document("pm-past", past, kind="postmortem"),
-            Document("pm-now", present, kind="postmortem"),
-            Document("memo-past", past, kind="memo"),
+            ("pm-past", past, "postmortem"),
+            ("pm-now", present, "postmortem"),
+            ("memo-past", past, "memo"),
         ]
     )
     assert [[t.direction for t in d.tenets] for d in found] == [
