@@ -172,11 +172,11 @@ def _resolve_bare_mentions(
     if len(traded) == 1:
         target = traded[0]
     elif not traded and sims.shape[1]:
-        closest = np.sort(sims.max(axis=0))[::-1]
-        runner_up = float(closest[1]) if len(closest) > 1 else 0.0
-        if closest[0] < BARE_SIM or closest[0] - runner_up < BARE_MARGIN:
+        per_tenet = sims.max(axis=0)
+        target = int(per_tenet.argmax())
+        runner_up = float(np.delete(per_tenet, target).max()) if len(per_tenet) > 1 else 0.0
+        if per_tenet[target] < BARE_SIM or per_tenet[target] - runner_up < BARE_MARGIN:
             return
-        target = int(sims.max(axis=0).argmax())
     else:
         return
     cites[target] = [_Hit(i, 0.6) for i in mentions]
