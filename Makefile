@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install models demo test lint typecheck unit eval train-applies valueeval bench bench-smoke clean
+.PHONY: install models demo test lint typecheck unit eval train-applies train-stance valueeval bench bench-smoke clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -47,12 +47,17 @@ eval: models
 	$(BIN)/saydo eval corpora/juliet
 	$(BIN)/saydo eval corpora/kilo
 
-# The tenet-applies model (models/tenet-applies.json, tracked in git) from the gold labels of the
-# development corpora; kilo is held out of training (and of all tuning) on purpose.
+# The trained models (models/tenet-applies.json, models/value-stance.json, tracked in git) from the
+# gold labels of the development corpora; lima and mike are held out of training (and of all
+# tuning) on purpose.
+DEV_CORPORA = corpora/northwind corpora/larkspur corpora/quarry corpora/delta corpora/echo \
+	corpora/foxtrot corpora/golf corpora/hotel corpora/india corpora/juliet corpora/kilo
+
 train-applies: models
-	$(BIN)/python -m nlp.train_applies corpora/northwind corpora/larkspur corpora/quarry \
-	    corpora/delta corpora/echo corpora/foxtrot corpora/golf \
-	    corpora/hotel corpora/india corpora/juliet
+	$(BIN)/python -m nlp.train_applies $(DEV_CORPORA)
+
+train-stance: models
+	$(BIN)/python -m nlp.train_stance $(DEV_CORPORA)
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval

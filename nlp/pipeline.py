@@ -31,6 +31,7 @@ from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
 from nlp.segment import CachedSegmenter, Segmenter, SentenceSplitter
 from nlp.stance import value_findings
+from nlp.stance_model import StanceModel, stance_model_for
 from nlp.suggest import memo_score, suggestions
 from nlp.tenets import tenet_findings
 from nlp.tradeoffs import RawTradeoff, find_tradeoffs
@@ -53,9 +54,11 @@ class Auditor:
         segmenter: SentenceSplitter | None = None,
         cache: FindingsCache | None = None,
         applies: AppliesModel | None = None,
+        stance: StanceModel | None = None,
     ) -> None:
         self.framework = framework
         self.applies = applies if applies is not None else applies_model_for(embedder.name)
+        self.stance = stance if stance is not None else stance_model_for(embedder.name)
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else CachedSegmenter(Segmenter())
         self.index = FrameworkIndex(framework, embedder)
@@ -63,7 +66,7 @@ class Auditor:
         self.cache = cache if cache is not None else FindingsCache()
         self._setup_key = hashlib.sha256(
             f"{framework!r}\0{embedder.name}\0{type(self.segmenter).__name__}\0"
-            f"{self.applies.key}".encode()
+            f"{self.applies.key}\0{self.stance.key}".encode()
         ).hexdigest()
 
     def analyze(
@@ -187,7 +190,7 @@ class Auditor:
 
     def _findings(self, ctx: DocContext, index: FrameworkIndex) -> DocumentFindings:
         tenets = tenet_findings(ctx, index)
-        values = value_findings(ctx, index, tenets)
+        values = value_findings(ctx, index, tenets, self.stance)
         tenets += unsaid_applications(ctx, index, self.applies, tenets, values)
         tradeoffs = tuple(
             Tradeoff(

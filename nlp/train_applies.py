@@ -18,12 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from nlp.applies import AppliesModel, default_model_path, tenet_features
-from nlp.embed import load_embedder
-from nlp.evaluate import load_gold
-from nlp.framework import load_framework
-from nlp.ingest import ingest_folder
-from nlp.pipeline import Auditor
+from nlp.embed import Embedder, load_embedder
 from nlp.tenets import tenet_findings
+from nlp.training import corpora_arguments, prepare_corpus
 
 THRESHOLDS = np.arange(0.30, 0.951, 0.025)
 
@@ -41,12 +38,9 @@ class CorpusData:
     rules_wrong: int
 
 
-def corpus_data(corpus: Path, embedder_name: str) -> CorpusData:
-    fw = load_framework((corpus / "framework.yaml").read_bytes())
-    auditor = Auditor(fw, embedder=load_embedder(embedder_name), applies=AppliesModel.disabled())
-    docs = [r.document for r in ingest_folder(corpus / "docs") if r.document is not None]
-    contexts, index = auditor.prepare(docs)
-    gold = load_gold(corpus)["documents"]
+def corpus_data(corpus: Path, embedder: Embedder) -> CorpusData:
+    prepared = prepare_corpus(corpus, embedder)
+    contexts, index, gold = prepared.contexts, prepared.index, prepared.gold
     rows, labels, doc_no, eligible = [], [], [], []
     gold_implicit = gold_applied = rules_right = rules_wrong = 0
     for d, ctx in enumerate(contexts):
@@ -115,17 +109,10 @@ def mean_applied_f1(data: list[CorpusData], probs: list[np.ndarray], threshold: 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpora", nargs="+", type=Path)
-    ap.add_argument("--embedder", default="onnx")
     ap.add_argument("--out", type=Path, default=default_model_path())
-    args = ap.parse_args(argv)
-    for corpus in args.corpora:
-        missing = [n for n in ("framework.yaml", "docs", "gold.yaml") if not (corpus / n).exists()]
-        if missing:
-            ap.error(f"{corpus} is not a corpus: no {', '.join(missing)} (corpora/GOLD_FORMAT.md)")
-    if len(args.corpora) < 2:
-        ap.error("need at least two corpora: the threshold is chosen on held-out corpora")
-    data = [corpus_data(c, args.embedder) for c in args.corpora]
+    args = corpora_arguments(ap, argv)
+    embedder = load_embedder(args.embedder)
+    data = [corpus_data(c, embedder) for c in args.corpora]
     oof = []
     for i, held in enumerate(data):
         rest = [d for j, d in enumerate(data) if j != i]

@@ -8,6 +8,7 @@ from nlp.framework import load_framework
 from nlp.pipeline import Auditor
 from nlp.records import Document
 from nlp.segment import RegexSegmenter
+from nlp.stance_model import StanceModel
 
 FRAMEWORK = """
 organization: Test
@@ -47,7 +48,13 @@ FILLER = "The team met on Tuesday. The notes are in the shared folder. Lunch was
     ],
 )
 def test_polarity_follows_the_matched_behaviour(real_embedder, sentence: str, stance: str) -> None:  # type: ignore[no-untyped-def]
-    auditor = Auditor(load_framework(FRAMEWORK), embedder=real_embedder, segmenter=RegexSegmenter())
+    # the rules alone: with the trained model, they settle polarity only where they lean clearly
+    auditor = Auditor(
+        load_framework(FRAMEWORK),
+        embedder=real_embedder,
+        segmenter=RegexSegmenter(),
+        stance=StanceModel.disabled(),
+    )
     doc = Document("d1", FILLER * 3 + sentence, kind="memo")
     found = {v.value: v.stance for v in auditor.analyze([doc])[0].values}
     assert found.get("works-offline") == stance

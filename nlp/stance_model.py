@@ -1,0 +1,304 @@
+"""Which values a document takes a stance on, and which way: a small model over the rule votes.
+
+``nlp.stance`` gathers evidence per value (behaviour matches, trade-offs won, tenet findings,
+after-hours sentences), and a fixed cut-off on the strongest vote found about half of the labelled
+stances on organizations it was not written against. This model weighs that evidence together
+with how much of the document is about each value compared with the framework's other values,
+which the rules never look at. Two standardised logistic regressions, both ours and trained by
+``python -m nlp.train_stance`` on the gold labels in ``corpora/``:
+
+* *involved*: does the document uphold or violate this value at all;
+* *upholds*: given that it does, which way (trained on labelled stances only).
+
+Inference is two dot products per value; the weights live in ``models/value-stance.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.anchors import FrameworkIndex
+from nlp.context import DocContext
+from nlp.embed_onnx import models_dir
+from nlp.errors import ModelUnavailableError
+from nlp.overwork import hours_verdict
+from nlp.records import TenetFinding
+from nlp.text import containment, content_stems
+
+FEATURES = (
+    "rule strength for upholds",
+    "rule strength for violates",
+    "log count of upholding votes",
+    "log count of violating votes",
+    "best cosine to an example",
+    "best cosine to an anti-pattern",
+    "best z to an example",
+    "best z to an anti-pattern",
+    "mean of the three best example cosines",
+    "mean of the three best anti-pattern cosines",
+    "log sentences with example z >= 2",
+    "log sentences with anti-pattern z >= 2",
+    "best cosine to the value's name or definition",
+    "cosine of the document's mean sentence to the value's centroid",
+    "that cosine minus the best other value's",
+    "share of the value name's words in the document",
+    "share of the definition's words in the document",
+    "that share minus the best other value's",
+    "mean of the three best example z minus the best other value's",
+    "mean of the three best anti-pattern z minus the best other value's",
+    "rule strength minus the best other value's",
+    "rank of the value by rule strength (capped at 5)",
+    "won a trade-off",
+    "lost a trade-off",
+    "follows a tenet that prefers it (1 cited, 0.5 applied)",
+    "goes against a tenet that prefers it (1 cited, 0.5 applied)",
+    "follows a tenet that gives it up",
+    "goes against a tenet that gives it up",
+    "after-hours verdict upholds (strength)",
+    "after-hours verdict violates (strength)",
+    "document is a promotion write-up",
+    "document is a postmortem",
+    "document is a memo",
+    "log sentence count",
+    "values with rule strength >= 0.55",
+)
+MODEL_FILE = "value-stance.json"
+# The features are cosines between MiniLM vectors; another encoder (the hashing one used in tests)
+# puts them on another scale, where the trained coefficients mean nothing.
+TRAINED_ENCODER = "minilm-l6-v2"
+RULE_FLOOR = 0.55  # the rules' own cut-off, used as a feature: how many values clear it
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A logistic regression over standardised features."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = ((features - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> Logistic:
+        return cls(
+            np.asarray(body["mean"], dtype=np.float64),
+            np.asarray(body["scale"], dtype=np.float64),
+            np.asarray(body["coef"], dtype=np.float64),
+            float(body["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class StanceModel:
+    """The two regressions, the involvement threshold and the most values kept per document."""
+
+    involved: Logistic
+    upholds: Logistic
+    threshold: float
+    per_document: int
+
+    @classmethod
+    def disabled(cls) -> StanceModel:
+        """Leaves the decision to the rules: for other encoders, training and ablations."""
+        k = len(FEATURES)
+        off = Logistic(np.zeros(k), np.ones(k), np.zeros(k), 0.0)
+        return cls(off, off, threshold=2.0, per_document=0)
+
+    @property
+    def enabled(self) -> bool:
+        return self.per_document > 0 and self.threshold <= 1.0
+
+    @property
+    def key(self) -> str:
+        """Identifies the model in cache keys."""
+        return self.to_json()
+
+    def to_json(self, **provenance: object) -> str:
+        body = {
+            "features": list(FEATURES),
+            "involved": self.involved.as_dict(),
+            "upholds": self.upholds.as_dict(),
+            "threshold": self.threshold,
+            "per_document": self.per_document,
+            **provenance,
+        }
+        return json.dumps(body, indent=2) + "\n"
+
+
+def default_model_path() -> Path:
+    """In ``$SAYDO_MODELS_DIR`` when it holds one (an installed service), else the repository's."""
+    env = models_dir() / MODEL_FILE
+    return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / MODEL_FILE
+
+
+def stance_model_for(embedder_name: str) -> StanceModel:
+    """The trained model for the encoder it was trained on; a disabled one for any other."""
+    if not embedder_name.startswith(TRAINED_ENCODER):
+        return StanceModel.disabled()
+    return load_stance_model()
+
+
+def load_stance_model(path: Path | None = None) -> StanceModel:
+    path = path or default_model_path()
+    try:
+        body = json.loads(path.read_text())
+        if body.get("features") != list(FEATURES):
+            raise ModelUnavailableError(
+                f"{path} was trained on other features; retrain with `python -m nlp.train_stance`"
+            )
+        return StanceModel(
+            Logistic.from_dict(body["involved"]),
+            Logistic.from_dict(body["upholds"]),
+            float(body["threshold"]),
+            int(body["per_document"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelUnavailableError(f"cannot read the value-stance model {path}: {exc}") from exc
+
+
+Votes = dict[tuple[str, str], list[tuple[float, Any]]]
+
+
+def value_features(
+    ctx: DocContext,
+    index: FrameworkIndex,
+    tenets: list[TenetFinding],
+    votes: Votes,
+    strength: Any,
+) -> np.ndarray:
+    """(n_values, len(FEATURES)) for one document. ``strength`` turns a vote list into a score."""
+    ids = index.value_ids
+    up = np.array([strength(votes.get((v, "upholds"), [])) for v in ids])
+    down = np.array([strength(votes.get((v, "violates"), [])) for v in ids])
+    n_up = np.log1p([len(votes.get((v, "upholds"), [])) for v in ids])
+    n_down = np.log1p([len(votes.get((v, "violates"), [])) for v in ids])
+    rule = np.maximum(up, down)
+    return np.column_stack(
+        [
+            up,
+            down,
+            n_up,
+            n_down,
+            *_similarity_columns(ctx, index),
+            _minus_best_other(rule),
+            np.minimum(np.argsort(np.argsort(-rule)), 5),
+            *_tradeoff_columns(ctx, ids),
+            *_tenet_columns(index, tenets),
+            *_hours_columns(ctx, index),
+            *_document_columns(ctx, len(ids), rule),
+        ]
+    ).astype(np.float64)
+
+
+def _similarity_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
+    n = len(index.value_ids)
+    if len(ctx.vecs):
+        pos, neg = index.behaviour_similarity(ctx.vecs), index.anti_similarity(ctx.vecs)
+        pos_z, neg_z = index.behaviour_z(ctx.vecs), index.anti_z(ctx.vecs)
+        stated = index.statement_similarity(ctx.vecs).max(axis=0)
+        centre = ctx.vecs.mean(axis=0)
+        centre = centre / max(float(np.linalg.norm(centre)), 1e-9)
+    else:
+        pos = neg = pos_z = neg_z = np.zeros((1, n))
+        stated, centre = np.zeros(n), np.zeros(index.pos_vecs.shape[1])
+    centroids = np.array([index.pos_vecs[index.pos_owner == j].mean(axis=0) for j in range(n)])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+    to_centre = centroids @ centre
+    doc = content_stems(ctx.document.text)
+    name_share = np.array([containment(content_stems(v.name), doc) for v in index.framework.values])
+    def_share = np.array(
+        [containment(content_stems(v.definition), doc) for v in index.framework.values]
+    )
+    return [
+        pos.max(axis=0),
+        neg.max(axis=0),
+        pos_z.max(axis=0),
+        neg_z.max(axis=0),
+        _top3(pos),
+        _top3(neg),
+        np.log1p((pos_z >= 2).sum(axis=0)),
+        np.log1p((neg_z >= 2).sum(axis=0)),
+        stated,
+        to_centre,
+        _minus_best_other(to_centre),
+        name_share,
+        def_share,
+        _minus_best_other(def_share),
+        _minus_best_other(_top3(pos_z)),
+        _minus_best_other(_top3(neg_z)),
+    ]
+
+
+def _tradeoff_columns(ctx: DocContext, ids: list[str]) -> list[np.ndarray]:
+    real = [t for t in ctx.tradeoffs if t.winner != t.loser]
+    return [
+        np.array([any(t.winner == v for t in real) for v in ids], dtype=float),
+        np.array([any(t.loser == v for t in real) for v in ids], dtype=float),
+    ]
+
+
+def _tenet_columns(index: FrameworkIndex, tenets: list[TenetFinding]) -> list[np.ndarray]:
+    """A tenet finding's weight on the value it prefers and on the value it gives up."""
+    n = len(index.value_ids)
+    cols = {key: np.zeros(n) for key in ("pf", "pa", "of", "oa")}
+    for f in tenets:
+        t = index.tenet_ids.index(f.tenet)
+        weight = 1.0 if f.mode == "explicit" else 0.5
+        way = "f" if f.direction == "follows" else "a"
+        for side, vid in (("p", index.prefer_value[t]), ("o", index.over_value[t])):
+            if vid is not None:
+                col = cols[side + way]
+                j = index.value_ids.index(vid)
+                col[j] = max(col[j], weight)
+    return [cols["pf"], cols["pa"], cols["of"], cols["oa"]]
+
+
+def _hours_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
+    n = len(index.value_ids)
+    up, down = np.zeros(n), np.zeros(n)
+    verdict = hours_verdict(ctx.hours)
+    if index.pace_value is not None and verdict is not None:
+        j = index.value_ids.index(index.pace_value)
+        (up if verdict.stance == "upholds" else down)[j] = verdict.strength
+    return [up, down]
+
+
+def _document_columns(ctx: DocContext, n: int, rule: np.ndarray) -> list[np.ndarray]:
+    kind = ctx.document.kind
+    return [
+        np.full(n, float(kind == "promotion")),
+        np.full(n, float(kind == "postmortem")),
+        np.full(n, float(kind == "memo")),
+        np.full(n, np.log1p(len(ctx.sentences))),
+        np.full(n, float((rule >= RULE_FLOOR).sum())),
+    ]
+
+
+def _top3(sims: np.ndarray) -> np.ndarray:
+    return np.sort(sims, axis=0)[-3:].mean(axis=0)
+
+
+def _minus_best_other(col: np.ndarray) -> np.ndarray:
+    """Each entry minus the largest of the others: how far this value stands out."""
+    col = np.asarray(col, dtype=np.float64)
+    if len(col) < 2:
+        return np.zeros_like(col)
+    top2 = np.sort(col)[-2:]
+    return col - np.where(col == top2[1], top2[0], top2[1])
