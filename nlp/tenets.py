@@ -25,7 +25,9 @@ from nlp.text import containment, content_stems, quoted_spans, verbatim_run, wor
 CITE_CUE = re.compile(
     r"\b(?:tenets?|principles?|our rule|rule of thumb|as we say|we say|mantra|playbook|"
     r"guideline|north star|values? (?:says?|states?)|per our|in line with our|"
-    r"consistent with our|according to our|the [\w-]+ rule)\b|\(\s*tenet\s*:",
+    r"consistent with our|according to our|the [\w-]+ rule|"
+    # "I know we wrote down rest over the push"
+    r"we (?:wrote|have written|'ve written) (?:it |that )?down)\b|\(\s*tenet\s*:",
     re.IGNORECASE,
 )
 ASIDE = re.compile(
@@ -93,6 +95,13 @@ CHOICE = re.compile(r"\b(?:but|choos\w*|chose|going to|we will|we'll|i will|i'll
 REPORTS = re.compile(r"\b(?:says?|states?|tells us|is clear)\b", re.IGNORECASE)
 # Ways of naming a tenet by a short handle: "(tenet: the plain truth over a busier day)", "our
 # margin-before-access tenet", "our tenet on margin".
+# "I know the tenet says we re-baseline before we pour": what a tenet is reported to say is
+# matched like a quotation of it.
+REPORTED = re.compile(
+    r"\b(?:tenets?|principles?|rule)\s+(?:says?|states?|tells us|reads|is that)\s*:?\s*"
+    r"(?:that\s+|to\s+)?([^.;:!?\"“”]{8,200})",
+    re.I,
+)
 TAG = re.compile(r"\(\s*(?:tenets?|principles?)\s*:\s*([^)]{3,120})\)", re.I)
 NICKNAME = re.compile(r"\b((?:[a-z]+-){1,4}[a-z]+)\s+(?:tenets?|principles?|rule)\b", re.I)
 TOPIC = re.compile(
@@ -203,12 +212,16 @@ class _SentenceView:
             text.lower(),
             words(text),
             content_stems(text),
-            [content_stems(q) for q in quoted_spans(text)],
+            [content_stems(q) for q in [*quoted_spans(text), *_reported(text)]],
             [content_stems(m.group(1)) for rx in (TAG, NICKNAME) for m in rx.finditer(text)],
             [content_stems(m.group(1)) for m in TOPIC.finditer(text)],
             bool(CITE_CUE.search(text)),
             bool(VERDICT.search(text)),
         )
+
+
+def _reported(text: str) -> list[str]:
+    return [m.group(1) for m in REPORTED.finditer(text)]
 
 
 def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> float:
@@ -247,15 +260,31 @@ def _handle_score(s: _SentenceView, index: FrameworkIndex, t: int) -> float:
     spelled = r"\b" + r"[\s-]+".join(map(re.escape, slug)) + r"\b"
     if (len(slug) >= 3 or (len(slug) == 2 and s.cue)) and re.search(spelled, s.lowered):
         return 0.95
-    own = index.tenet_stems[t] | index.prefer_stems[t] | index.over_stems[t]
+    own = _own_stems(index, t)
     for h in s.handles:
         h = h - {"tenet", "principl", "rule"}
         if len(h) >= 2 and containment(h, own) >= QUOTE_CONTAINMENT:
+            return 0.85
+        # "the re-baseline rule": one word, but a long one that only this tenet uses
+        if (
+            len(h) == 1
+            and len(next(iter(h))) >= 5
+            and h <= own
+            and not _used_elsewhere(h, index, t)
+        ):
             return 0.85
     sides = index.prefer_stems[t] | index.over_stems[t]
     if any(topic and topic <= sides for topic in s.topics):
         return 0.8
     return 0.0
+
+
+def _own_stems(index: FrameworkIndex, t: int) -> set[str]:
+    return index.tenet_stems[t] | index.prefer_stems[t] | index.over_stems[t]
+
+
+def _used_elsewhere(stems: set[str], index: FrameworkIndex, t: int) -> bool:
+    return any(stems & _own_stems(index, u) for u in range(len(index.tenet_ids)) if u != t)
 
 
 def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[int, float, str]]:

@@ -147,6 +147,21 @@ STOPWORDS = frozenset(
         "prefers",
         "over",
         "when",
+        # pronoun contractions: function words, like the pronouns themselves
+        "we're",
+        "we've",
+        "we'll",
+        "we'd",
+        "i'm",
+        "i've",
+        "i'll",
+        "i'd",
+        "it's",
+        "that's",
+        "there's",
+        "they're",
+        "you're",
+        "let's",
     ]
 )
 

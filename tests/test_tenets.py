@@ -81,7 +81,7 @@ tenets:
 """
 
 
-def _analyze(docs: list[tuple[str, str, str]]) -> list[Any]:
+def _analyze(docs: list[tuple[str, str, str]], framework: str | None = None) -> list[Any]:
     """Findings of (id, text, kind) documents against FRAMEWORK, with the hermetic encoder."""
     from nlp.embed import HashEmbedder
     from nlp.framework import load_framework
@@ -90,13 +90,13 @@ def _analyze(docs: list[tuple[str, str, str]]) -> list[Any]:
     from nlp.segment import RegexSegmenter
 
     auditor = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+        load_framework(framework or FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
     )
     return auditor.analyze([Document(i, text, kind=kind) for i, text, kind in docs])
 
 
-def _cited(text: str) -> set[str]:
-    found = _analyze([("d1", text, "other")])[0]
+def _cited(text: str, framework: str | None = None) -> set[str]:
+    found = _analyze([("d1", text, "other")], framework)[0]
     return {t.tenet for t in found.tenets if t.mode == "explicit"}
 
 
@@ -223,3 +223,47 @@ def test_a_named_rule_that_restates_the_tenet_cites_it() -> None:
         "would be safe. We broke our own tenet here."
     )
     assert _cited(discussed) == {"safety-over-season"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("I know the tenet says a staged rollout that lands late is fine.", True),
+        ("Our principle states that staged rollouts land late.", True),
+        ("The tenet says nothing about pricing for our retailers.", False),
+    ],
+)
+def test_what_the_tenet_is_reported_to_say_is_matched_like_a_quote(text: str, cited: bool) -> None:
+    assert (_cited(text) == {"safety-over-season"}) is cited
+
+
+def test_writing_the_trade_off_down_cites_the_tenet_and_making_it_does_not() -> None:
+    assert _cited("I know we wrote down staged rollouts over the season deadline.") == {
+        "safety-over-season"
+    }
+    assert _cited("We picked staged rollouts over the season deadline.") == set()
+
+
+TWO_TENETS = """
+organization: Test
+values:
+  - id: quality
+    name: Build it right
+    definition: Work is done to the drawings before it is covered.
+  - id: schedule
+    name: Keep our dates
+    definition: We hit the milestones we promise.
+tenets:
+  - id: right-over-date
+    text: When a milestone date and building it right conflict, we re-baseline the schedule.
+    values: [quality]
+  - id: date-over-polish
+    text: When finish polish and a milestone date conflict, the schedule wins.
+    values: [schedule]
+"""
+
+
+def test_a_one_word_nickname_cites_the_only_tenet_that_uses_the_word() -> None:
+    assert _cited("The re-baseline rule applies here too.", TWO_TENETS) == {"right-over-date"}
+    # "schedule" is in both tenets: a nickname made of it names neither
+    assert _cited("The re-schedule rule applies here too.", TWO_TENETS) == set()
