@@ -10,6 +10,10 @@ keeping the loyal base ("the locals are the people who renew every spring",
 "churn among subscribers"): decisions justified by whether members, passholders or regulars
 stay.
 
+Two more are classics of their sectors: protecting the margin (the cost side of the number, in
+anything priced by the job) and political optics (how a decision reads to the council, the
+voters or the local paper, in anything publicly funded).
+
 The other classic is one big customer steering the roadmap ("the Mercy renewal", "the Halvorsen
 go-live") or one big retailer steering the product ("returns at Greenmart"). A key account is a
 capitalised name, written mid-sentence next to account or channel words (renewal, contract,
@@ -74,7 +78,34 @@ THE_RATINGS = Driver(
     ),
     frozenset({"reviews", "ratings", "rating", "reputation"}),
 )
-DRIVERS = (THE_NUMBER, THE_BASE, THE_RATINGS)
+# Protecting the margin: the cost side of the number ("this would wipe out the fee and most of
+# the margin", "overtime is the cheaper way to protect the margin"). A bare "fee" or "change
+# order" is everyday contract vocabulary, so the margin itself must be named.
+THE_MARGIN = Driver(
+    "protecting the margin",
+    re.compile(
+        r"\b(?:(?:our|the|bid|gross|net|job|project|profit|operating) margins?(?! of)|margins? "
+        r"(?:fade|erosion|hit|pressure)|mark-?ups?|back-?charges?|profitab\w+|(?:our|the) profit)\b",
+        re.IGNORECASE,
+    ),
+    frozenset({"margin", "margins", "profit", "profitability", "financial", "frugal", "thrift"}),
+)
+# Political optics: how a decision will read to the people who fund or elect ("four of seven
+# council seats are up in November", "not in the same news cycle as the levy"). A public body's
+# classic unstated value (a levy is a tax the voters approve). "The board" is left out: every
+# company has one.
+THE_OPTICS = Driver(
+    "political optics",
+    re.compile(
+        r"\b(?:optics|headlines?|front page|news cycle|council(?:lors?|ors?| members?| seats?| "
+        r"candidates?)|(?:city|county|town|district) council|councillors?|councilors?|"
+        r"commissioners?|mayor(?:'s)?|elected officials?|election(?: year)?|ballot|(?:tax )?levy|voters|"
+        r"how (?:it|this|that) (?:will )?(?:looks?|reads?|plays?)(?: out)?)\b",
+        re.IGNORECASE,
+    ),
+    frozenset({"optics", "politics", "political", "image", "perception", "reputation"}),
+)
+DRIVERS = (THE_NUMBER, THE_BASE, THE_RATINGS, THE_MARGIN, THE_OPTICS)
 _NOT_KEYWORDS = frozenset({"short", "toward", "towards", "close", "gap", "our", "this"})
 
 ACCOUNT = "account:"  # prefix of a key-account driver: "account:Mercy"

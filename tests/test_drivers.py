@@ -35,7 +35,13 @@ def test_driver_needs_a_reason_and_the_lexicon() -> None:
 
 
 def test_uncovered_unless_a_value_names_it() -> None:
-    drivers = {"the commercial number", "keeping the base", "the public ratings"}
+    drivers = {
+        "the commercial number",
+        "keeping the base",
+        "the public ratings",
+        "protecting the margin",
+        "political optics",
+    }
     assert uncovered(load_framework(FRAMEWORK)) == drivers
     stated = FRAMEWORK + "  - {id: win, name: Win the revenue number, definition: We hit plan.}\n"
     assert uncovered(load_framework(stated)) == drivers - {"the commercial number"}
@@ -83,7 +89,7 @@ def test_keeping_the_base_is_a_driver_but_data_retention_is_not() -> None:
     assert driver_of("They are the locals, the people who renew every spring.", True) == base
     assert driver_of("Churn among subscribers doubled after the price change.", True) == base
     assert driver_of("We keep logs for 30 days under our retention policy.", True) is None
-    assert driver_of("The budget assumes the levy renews at the current rate.", True) is None
+    assert driver_of("The budget assumes the levy renews at the current rate.", True) != base
 
 
 def test_a_weather_forecast_is_not_the_commercial_number() -> None:
@@ -97,3 +103,30 @@ def test_the_public_ratings_driver_needs_a_public_score() -> None:
     assert driver_of("Guests leave five-star reviews when the view is right.", True) == ratings
     assert driver_of("The post-incident review is on Friday.", True) is None
     assert driver_of("The valve has a pressure rating of 16 bar.", True) is None
+
+
+def test_protecting_the_margin_needs_the_margin_named() -> None:
+    margin = "protecting the margin"
+    assert (
+        driver_of("Overtime is the cheaper way to protect the margin on this job.", True) == margin
+    )
+    assert driver_of("We priced it with a capped markup, so delays come out of us.", True) == margin
+    assert driver_of("The fee is due when the change order is signed.", True) is None
+    assert driver_of("Notes in the margin of the drawings were missed.", True) is None
+    stated = FRAMEWORK + "  - {id: m, name: Protect the margin, definition: We price to profit.}\n"
+    assert margin not in uncovered(load_framework(stated))
+
+
+def test_political_optics_is_how_it_reads_to_those_who_fund_or_elect() -> None:
+    optics = "political optics"
+    assert driver_of("Four of seven council seats are up in November.", True) == optics
+    assert (
+        driver_of("Not in the same news cycle as the vote, because the Courier will write.", True)
+        == optics
+    )
+    assert driver_of("Timing was set by the levy calendar and the ballot.", True) == optics
+    assert driver_of("The board approved the budget in March.", True) is None
+    assert (
+        driver_of("The county road crew repaved the staff lot because it had cracked.", True)
+        is None
+    )
