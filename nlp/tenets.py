@@ -79,6 +79,15 @@ CONCESSION = re.compile(
     r"are aware|am aware)\b|\b(?:i'm|we're|i’m|we’re) aware\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
     re.IGNORECASE,
 )
+# The sentence after a citation going against the tenet it names by pronoun: "We discussed it
+# and we've concluded we're going against it here."
+BACK_ASIDE = re.compile(
+    r"\b(?:go(?:es|ing)?|went|decid\w* to go) against (?:it|this|that)\b|"
+    r"\b(?:set(?:ting)?|put(?:ting)?) (?:it|this|that) aside\b|"
+    r"\b(?:overrid\w*|overrode|waiv\w*|suspend\w*|break(?:ing)?|bend(?:ing)?|ignor\w*) (?:it|this|that)\b"
+    r"(?! (?:is|was|would|will|has|had)\b)",
+    re.IGNORECASE,
+)
 CONTRAST = re.compile(
     r"\b(?:but|however|yet|still|nevertheless|even so|this (?:quarter|time|once|release)|"
     r"for now|in this case)\b",
@@ -406,6 +415,8 @@ def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
     if ASIDE.search(text):
         return True
     after = [f.strip() for f in following[:3]]
+    if after and BACK_ASIDE.search(after[0]) and not NEGATED_ASIDE.search(after[0]):
+        return True
     concession = CONCESSION.search(text) or LEAD_CONCESSION.match(text)
     if concession:
         # "I know what the tenet says: …" may take a sentence of agreement before "I'm going

@@ -59,6 +59,13 @@ from nlp.tenets import sets_tenet_aside
             "So the lot stays on hold.",
             False,
         ),
+        (
+            "Several people raised our coverage tenet: riders come before cost.",
+            "We discussed it and we've concluded we're going against it here.",
+            True,
+        ),
+        ("Several people raised our coverage tenet.", "We are not going against it.", False),
+        ("Several people raised our coverage tenet.", "Breaking it would cost riders.", False),
     ],
 )
 def test_sets_tenet_aside(sentence: str, following: str, aside: bool) -> None:
