@@ -125,6 +125,7 @@ BARE_SIM, BARE_MARGIN = 0.45, 0.08  # a bare mention goes to a tenet the documen
 RESTATE_SIM = 0.68  # no cue: a sentence this close to the tenet text applies it implicitly
 PAIR_SIM = 0.42  # a trade-off whose sides match the tenet's sides at least this well
 PAIR_MARGIN = 0.03
+RESTATED_TRADEOFF = 0.8  # share of a trade-off's words taken from the tenet: it quotes the tenet
 SIDE_FLOOR = 0.3  # ... and the other side must resemble the tenet's given-up side this much
 
 
@@ -304,6 +305,10 @@ def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[in
     p, o = index.prefer_vecs[t], index.over_vecs[t]
     pv, ov = index.prefer_value[t], index.over_value[t]
     for k, tr in enumerate(ctx.tradeoffs):
+        if _quotes_a_tenet(f"{tr.raw.winner_text} {tr.raw.loser_text}", index):
+            # A tenet's own wording, quoted: its citation already counts it, and its sides
+            # resembling another tenet's is no decision about that one.
+            continue
         forward = (float(tr.winner_vec @ p) + float(tr.loser_vec @ o)) / 2
         reverse = (float(tr.winner_vec @ o) + float(tr.loser_vec @ p)) / 2
         # Sides mapped to the tenet's two values count as a strong match of the pair ...
@@ -327,6 +332,13 @@ def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[in
         if best >= PAIR_SIM and abs(forward - reverse) >= PAIR_MARGIN:
             out.append((k, best, "follows" if forward > reverse else "against"))
     return out
+
+
+def _quotes_a_tenet(text: str, index: FrameworkIndex) -> bool:
+    stems = content_stems(text)
+    return len(stems) >= 3 and any(
+        containment(stems, own) >= RESTATED_TRADEOFF for own in index.tenet_stems
+    )
 
 
 def _side_vs(mine: str | None, other: str | None, value: str | None, other_sim: float) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,3 +275,29 @@ def test_a_one_word_nickname_cites_the_only_tenet_that_uses_the_word() -> None:
     assert _cited("The re-baseline rule applies here too.", TWO_TENETS) == {"right-over-date"}
     # "schedule" is in both tenets: a nickname made of it names neither
     assert _cited("The re-schedule rule applies here too.", TWO_TENETS) == set()
+
+
+def test_the_trade_off_inside_a_quoted_tenet_is_not_a_decision_against_it(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The quoted "we re-baseline the schedule rather than cover work" parses as a trade-off
+    whose winner reads like the schedule; it is the tenet's wording, not the decision."""
+    from nlp.framework import load_framework
+    from nlp.pipeline import Auditor
+    from nlp.records import Document
+    from nlp.segment import RegexSegmenter
+
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "kilo"
+    auditor = Auditor(
+        load_framework((corpus / "framework.yaml").read_bytes()),
+        embedder=real_embedder,
+        segmenter=RegexSegmenter(),
+    )
+    text = (
+        "RFI 214 confirmed that 22 moment connections on Level 5 don't fit as detailed. "
+        'Option B. Our tenet is plain: "When a milestone date and building it right conflict, '
+        "building it right wins; we re-baseline the schedule rather than cover work we are "
+        'unsure of." This is the lateral system.'
+    )
+    found = auditor.analyze([Document("d1", text, kind="memo")])[0]
+    assert [(t.tenet, t.mode, t.direction) for t in found.tenets] == [
+        ("right-over-date", "explicit", "follows")
+    ]
