@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
 from nlp.overwork import hours_verdict
 from nlp.records import Direction, Evidence, TenetFinding
-from nlp.text import containment, content_stems, quoted_spans, verbatim_run, words
+from nlp.text import STOPWORDS, containment, content_stems, quoted_spans, stem, verbatim_run, words
 
 CITE_CUE = re.compile(
     r"\b(?:tenets?|principles?|our rule|rule of thumb|as we say|we say|mantra|playbook|"
@@ -254,13 +255,26 @@ def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> 
     if not s.cue:
         return 0.0
     sides = index.prefer_stems[t], index.over_stems[t]
-    both_sides = all(side and containment(side, s.stems) >= 0.5 for side in sides)
+    heads = _head(index.sides[t].prefer), _head(index.sides[t].over or "")
+    # "the checklist beats the schedule": each side named by its head noun, or by half its words
+    both_sides = all(
+        side and (head in s.stems or containment(side, s.stems) >= 0.5)
+        for side, head in zip(sides, heads, strict=True)
+    ) and bool(heads[0] in s.stems or heads[1] in s.stems)
     # "our tenet says reliability wins": naming the preferred side with a verdict is a citation.
-    verdict = bool(sides[0]) and containment(sides[0], s.stems) >= 0.5 and s.verdict
+    verdict = bool(sides[0]) and heads[0] in s.stems and s.verdict
     lexical = containment(tenet_stems, s.stems)
     if both_sides or verdict or lexical >= 0.5 or sim >= EXPLICIT_SIM:
         return max(sim, 0.6 + 0.4 * lexical, 0.8 if both_sides else 0.0, 0.7 if verdict else 0.0)
     return 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _head(phrase: str) -> str:
+    """The stem of a side's last content word: the head of an English noun phrase ("checklist"
+    in "the completed safety checklist"); empty when it has none."""
+    content = [w for w in words(phrase) if w not in STOPWORDS and len(w) > 2]
+    return stem(content[-1]) if content else ""
 
 
 def _handle_score(s: _SentenceView, index: FrameworkIndex, t: int) -> float:

@@ -301,3 +301,33 @@ def test_the_trade_off_inside_a_quoted_tenet_is_not_a_decision_against_it(real_e
     assert [(t.tenet, t.mode, t.direction) for t in found.tenets] == [
         ("right-over-date", "explicit", "follows")
     ]
+
+
+HEADS = """
+organization: Test
+values:
+  - id: welfare
+    name: Patient welfare
+    definition: The animal's welfare comes first.
+  - id: safety
+    name: Safe theatre
+    definition: Every anaesthetic follows the safety checklist.
+tenets:
+  - id: welfare-over-revenue
+    text: When patient welfare and revenue conflict, welfare wins.
+    prefer: patient welfare
+    over: revenue
+    values: [welfare]
+  - id: checklist-over-schedule
+    text: When the theatre schedule and the safety checklist conflict, no induction until it is done.
+    prefer: the completed safety checklist
+    over: the theatre schedule
+    values: [safety]
+"""
+
+
+def test_a_tenet_named_by_the_head_nouns_of_its_sides_is_cited() -> None:
+    text = "Our tenet that the checklist beats the schedule exists for days like this: an easy patient."
+    assert _cited(text, HEADS) == {"checklist-over-schedule"}
+    # one word of a side ("patient" of "patient welfare") and a verdict word name no tenet
+    assert _cited("Our tenet says the easy patient beats nothing.", HEADS) == set()
