@@ -113,7 +113,12 @@ REPORTED = re.compile(
     re.I,
 )
 TAG = re.compile(r"\(\s*(?:tenets?|principles?)\s*:\s*([^)]{3,120})\)", re.I)
-NICKNAME = re.compile(r"\b((?:[a-z]+-){1,4}[a-z]+)\s+(?:tenets?|principles?|rule)\b", re.I)
+NICKNAME = re.compile(
+    r"\b((?:[a-z]+-){1,4}[a-z]+)\s+(?:tenets?|principles?|rule)\b|"
+    # "as the safety tenet requires": one plain word, which must then be this tenet's alone
+    r"\b(?:the|our) ([a-z]{5,}) (?:tenet|principle)\b",
+    re.I,
+)
 TOPIC = re.compile(
     r"\b(?:tenets?|principles?) (?:on|about) (?:the |our )?([a-z]+(?: [a-z]+)?)", re.I
 )
@@ -224,7 +229,11 @@ class _SentenceView:
             words(text),
             content_stems(text),
             [content_stems(q) for q in [*quoted_spans(text), *_reported(text)]],
-            [content_stems(m.group(1)) for rx in (TAG, NICKNAME) for m in rx.finditer(text)],
+            [
+                content_stems(next(g for g in m.groups() if g))
+                for rx in (TAG, NICKNAME)
+                for m in rx.finditer(text)
+            ],
             [content_stems(m.group(1)) for m in TOPIC.finditer(text)],
             bool(CITE_CUE.search(text)),
             bool(VERDICT.search(text)),
@@ -248,7 +257,7 @@ def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> 
     if len(s.stems & tenet_stems) >= 2 and verbatim_run(s.words, index.tenet_words[t]) >= need:
         return 0.95  # reproduces a stretch of the tenet's wording: a citation without quotes
     for q in s.quotes:
-        if q in index.value_name_stems:
+        if q in index.value_name_stems or _one_side_label(q, index, t, s.cue):
             continue
         if len(q) >= 2 and containment(q, tenet_stems) >= QUOTE_CONTAINMENT:
             return 0.9 + 0.1 * containment(tenet_stems, q)
@@ -267,6 +276,15 @@ def _cite_score(s: _SentenceView, index: FrameworkIndex, t: int, sim: float) -> 
     if both_sides or verdict or lexical >= 0.5 or sim >= EXPLICIT_SIM:
         return max(sim, 0.6 + 0.4 * lexical, 0.8 if both_sides else 0.0, 0.7 if verdict else 0.0)
     return 0.0
+
+
+def _one_side_label(quote: set[str], index: FrameworkIndex, t: int, cue: bool) -> bool:
+    """A quote of one or two words is a label (stories tagged "public safety", staff could only
+    say "the hours have changed") unless it names both sides ("safety over season"), or the
+    sentence speaks of a tenet and the quote is more than one side's name."""
+    if len(quote) > 2 or (quote & index.prefer_stems[t] and quote & index.over_stems[t]):
+        return False
+    return not cue or quote <= index.prefer_stems[t] or quote <= index.over_stems[t]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -331,3 +331,19 @@ def test_a_tenet_named_by_the_head_nouns_of_its_sides_is_cited() -> None:
     assert _cited(text, HEADS) == {"checklist-over-schedule"}
     # one word of a side ("patient" of "patient welfare") and a verdict word name no tenet
     assert _cited("Our tenet says the easy patient beats nothing.", HEADS) == set()
+
+
+def test_a_one_word_name_before_tenet_cites_the_only_tenet_using_it() -> None:
+    assert _cited("Storm pages went up at five, as the checklist tenet requires.", HEADS) == {
+        "checklist-over-schedule"
+    }
+    # a word no tenet (or more than one) uses names nothing
+    assert _cited("As the weather tenet requires, we waited.", HEADS) == set()
+
+
+def test_a_short_quote_of_one_side_is_a_label_not_a_citation() -> None:
+    assert _cited('The page for stories tagged "theatre schedule" moved.', HEADS) == set()
+    # with a tenet in the sentence, a short quote beyond one side's name still cites
+    assert _cited('Our tenet, "checklist before induction", held all week.', HEADS) == {
+        "checklist-over-schedule"
+    }
