@@ -173,7 +173,17 @@ def pace_value(framework: Framework) -> str | None:
     """The stated value about working hours, if the framework has one."""
     best, best_n = None, 0
     for v in framework.values:
-        text = " ".join([v.name, v.definition, *v.examples, *v.anti_patterns])
+        # the id and the why count too: "sustainable-pace" / "lost good people to burnout"
+        text = " ".join(
+            [
+                v.id.replace("-", " "),
+                v.name,
+                v.definition,
+                v.why or "",
+                *v.examples,
+                *v.anti_patterns,
+            ]
+        )
         found = _PACE_WORDS & set(words(text))
         n = len(found) + len(found & _PACE_STRONG) + 2 * len(_PACE_WORDS & set(words(v.name)))
         if found & _PACE_STRONG and n > best_n:

@@ -90,6 +90,23 @@ def test_pace_value_and_tenet_come_from_the_framework_words() -> None:
     assert pace_value(no_pace) is None and pace_tenet(no_pace, None) is None
 
 
+def test_the_pace_value_may_say_so_only_in_its_id_and_its_why() -> None:
+    fw = load_framework(
+        """
+organization: Courier
+values:
+  - id: sustainable-pace
+    name: A newsroom that lasts
+    definition: Reasonable hours, real days off and a handoff when someone has been on too long.
+    why: Local news has lost too many good people to burnout.
+  - id: accuracy
+    name: Get it right
+    definition: We check before we publish, even overnight.
+"""
+    )
+    assert pace_value(fw) == "sustainable-pace"
+
+
 def test_opening_hours_and_other_senses_of_leave_do_not_make_a_pace_value() -> None:
     fw = load_framework(
         """
