@@ -21,9 +21,13 @@ from nlp.records import Framework, Stance
 from nlp.text import words
 
 _AFTER_HOURS = re.compile(
-    r"\b(?:weekends?|saturdays?|sundays?|thanksgiving|christmas|new year'?s?(?: eve| day)?|"
+    # "the Sunday paper", "the weekend newsletter", "the night phone" are things, not hours worked
+    r"\b(?:(?:weekends?|saturdays?|sundays?|nights?)(?! (?:paper|edition|section|print|issue|"
+    r"newsletter|magazine|supplement|guide|things|events?|service|schedule|timetable|hours|rates?|"
+    r"market|phone|line|desk|editor|skiing|bus|routes?)\b)|thanksgiving|christmas|"
+    r"new year'?s?(?: eve| day)?|"
     r"holidays?|holiday (?:break|week)|vacation|pto|(?:parental|sick|annual) leave|on leave|"
-    r"days? off|(?:her|his|their|my) trip|nights?|overnight|midnight|late (?:at night|nights?|"
+    r"days? off|(?:her|his|their|my) trip|overnight|midnight|late (?:at night|nights?|"
     r"evenings?)|evenings?|(?:[1-5]|1[12])(?::\d\d)?\s?(?:am|a\.m\.)|(?:9|10|11)(?::\d\d)?\s?"
     r"(?:pm|p\.m\.)|(?:\d+|twenty|thirty|forty)[- ]hours?(?: straight| shifts?| days?)?"
     # "a reminder 48 hours ahead", "within 2 hours of notice": a lead time, not time worked
@@ -73,6 +77,8 @@ _WHEN_ONLY = re.compile(r"\b(?:before|after|until|by|ahead of) the $", re.IGNORE
 _REFUSED_REST = re.compile(
     r"\b(?:wouldn't|would not|didn't|did not|refused to|never) (?:hand|take a break|rest|sleep|"
     r"stop|log off|switch off)|"
+    # "relentless, never willing to let a story go"
+    r"\b(?:never|not|wouldn't|won't) (?:willing to |one to )?let (?:it|a story|the story|anything) go\b|"
     # "he doesn't call in relief, he just keeps going"
     r"\b(?:doesn't|does not|didn't|did not|won't|wouldn't|never) (?:call in|ask for|take|use) "
     r"(?:relief|help|cover|a break|breaks|time off|(?:his|her|their) (?:leave|vacation|days off))",

@@ -194,3 +194,14 @@ def test_a_lead_time_in_hours_is_not_time_worked() -> None:
 def test_negations_that_protect_something_refuse_no_overwork(sentence: str, stance: str) -> None:
     found = hours_stance(sentence)
     assert found is not None and found[0] == stance
+
+
+def test_things_named_for_a_time_of_day_are_not_hours_worked() -> None:
+    assert hours_stance("The marketing director asked for a section in the Sunday paper.") is None
+    assert hours_stance("The tips inbox forwards to the night phone, which she answered.") is None
+    assert hours_stance("She worked the Sunday shift alone.") == ("violates", 0.68)
+
+
+def test_never_letting_a_story_go_refuses_rest() -> None:
+    text = "Dana is relentless, always on, never willing to let a story go."
+    assert hours_stance(text) == ("violates", 0.75)
