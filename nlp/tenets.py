@@ -37,7 +37,12 @@ ASIDE = re.compile(
     r"\bagainst (?:our|the|this|that) (?:[\w-]+ )?(?:tenets?|principles?|rules?|values?|guidance)\b|"
     r"\bsays? otherwise\b|\b(?:an|one-off|one-time|temporary) exception\b|\bexception to\b|"
     r"\bdeviat\w*|\bdepart\w* from\b|\bset(?:ting)? (?:it |this |the tenet )?aside\b|\boverrid\w*|"
-    r"\boverr?ode\b|\bwaiv\w*|\bbend(?:ing|s)? (?:the|our|it)\b|\bbreak(?:ing|s)? (?:with |from )?(?:our|the|it)\b|"
+    r"\boverr?ode\b|\bwaiv\w*|\bbend(?:ing|s)? (?:the|our|it)\b|"
+    # "break it", "breaking with our tenet"; not "the vet breaks the protocol"
+    r"\bbreak(?:ing|s)? (?:with |from )?(?:it\b|(?:our|the|this|that) (?:[\"“]?[\w-]+[\"”]? ){0,3}"
+    r"(?:tenets?|principles?|rules?)\b)|"
+    # "I made a judgment call that this was the exception"
+    r"\b(?:was|is|be|as) (?:the|an) exception\b|"
     r"\bdespite (?:our|the|what)\b|\bnot this time\b|\bsuspend\w*|\bignor(?:e|ed|ing) (?:our|the|it)\b|"
     # "more risk than the tenet would have us take", "not what our tenet tells us to do",
     # "this sits outside what that tenet was written for"
@@ -87,6 +92,13 @@ BACK_ASIDE = re.compile(
     r"\b(?:set(?:ting)?|put(?:ting)?) (?:it|this|that) aside\b|"
     r"\b(?:overrid\w*|overrode|waiv\w*|suspend\w*|break(?:ing)?|bend(?:ing)?|ignor\w*) (?:it|this|that)\b"
     r"(?! (?:is|was|would|will|has|had)\b)",
+    re.IGNORECASE,
+)
+# "Tenet 4 would have us do that." then "We've decided not to for now."
+WOULD_HAVE_US = re.compile(r"\bwould (?:have us|tell us to|ask us to|want us to)\b", re.I)
+DECLINED = re.compile(
+    r"\b(?:decided not to|(?:we|we've|we have|i've|i have) (?:decided|chosen) (?:not|against)|"
+    r"we(?:'re| are) not (?:going to|doing (?:it|that|so))|not (?:for|right) now)\b",
     re.IGNORECASE,
 )
 CONTRAST = re.compile(
@@ -460,6 +472,8 @@ def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
         return True
     after = [f.strip() for f in following[:3]]
     if after and BACK_ASIDE.search(after[0]) and not NEGATED_ASIDE.search(after[0]):
+        return True
+    if after and WOULD_HAVE_US.search(text) and DECLINED.search(after[0]):
         return True
     concession = CONCESSION.search(text) or LEAD_CONCESSION.match(text)
     if concession:

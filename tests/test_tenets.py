@@ -67,6 +67,27 @@ from nlp.tenets import sets_tenet_aside
         ),
         ("Several people raised our coverage tenet.", "We are not going against it.", False),
         ("Several people raised our coverage tenet.", "Breaking it would cost riders.", False),
+        ('We know this breaks the "fewer things" principle.', "", True),
+        (
+            "If the owner won't pay, a mandatory protocol means the vet breaks the protocol.",
+            "",
+            False,
+        ),
+        (
+            "Yes, I'm aware of the tenet.",
+            "I made a judgment call that this was the exception.",
+            True,
+        ),
+        (
+            "Tenet 4, rest over cover, would have us do that and reduce service.",
+            "We've decided not to for now.",
+            True,
+        ),
+        (
+            "Tenet 4, rest over cover, would have us do that and reduce service.",
+            "So from March we cap nights at three.",
+            False,
+        ),
     ],
 )
 def test_sets_tenet_aside(sentence: str, following: str, aside: bool) -> None:
