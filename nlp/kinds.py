@@ -232,12 +232,41 @@ def kind_scores(text: str, title: str | None = None) -> dict[str, float]:
     return scores
 
 
+# A title that names its genre outright ("Promotion case - ...", "Case review - ...", "Clinical
+# Governance Committee - minutes") settles the kind: writers name genres more reliably than any
+# cue in the body, which may discuss another genre (a memo about a past incident).
+_TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("postmortem", re.compile(
+        r"\b(?:post[- ]?mortem|incident (?:review|report)|case review|after[- ]action (?:review|"
+        r"report)|root[- ]cause analysis|lessons learn(?:ed|t))\b", re.I)),
+    ("promotion", re.compile(
+        r"\b(?:promotion (?:case|packet|write-?up|nomination|recommendation|proposal)|"
+        r"(?:promotion|nomination) (?:to|for)|performance review|partnership case)\b", re.I)),
+    ("other", re.compile(
+        r"\b(?:minutes|meeting notes|notes from|all-hands|all hands|town hall|agenda|newsletter|"
+        r"(?:weekly|monthly|quarterly) update)\b", re.I)),
+    ("memo", re.compile(
+        r"\b(?:decision (?:record|memo|request)|proposal|adr[- ]?\d+|rfc[- ]?\d*)\b", re.I)),
+)  # fmt: skip
+
+
+def title_kind(title: str | None) -> str | None:
+    """The kind a title names outright, when exactly one kind is named."""
+    if not title:
+        return None
+    named = {kind for kind, pattern in _TITLE_KINDS if pattern.search(title)}
+    return named.pop() if len(named) == 1 else None
+
+
 def infer_kind(text: str, title: str | None = None) -> str:
     """Return ``memo``, ``promotion``, ``postmortem`` or ``other`` for a document.
 
     >>> infer_kind("# Outage on May 3\\n## Timeline\\n...\\n## Root cause\\n...")
     'postmortem'
     """
+    named = title_kind(title)
+    if named:
+        return named
     scores = kind_scores(text, title)
     kind, best = max(scores.items(), key=lambda item: item[1])
     return kind if best >= MIN_SCORE else "other"

@@ -25,7 +25,7 @@ from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
 from nlp.findings_cache import FindingsCache, document_key
 from nlp.genre import KindClassifier
-from nlp.kinds import kind_scores
+from nlp.kinds import kind_scores, title_kind
 from nlp.overwork import HoursSignal, hours_signals
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
@@ -164,7 +164,9 @@ class Auditor:
         for doc, ss, trs in zip(docs, sents, sides, strict=True):
             doc_vecs = vecs[at : at + len(ss)]
             if doc.kind_inferred:
-                kind = self.kinds.classify(doc_vecs, kind_scores(doc.text, doc.title))
+                kind = title_kind(doc.title) or self.kinds.classify(
+                    doc_vecs, kind_scores(doc.text, doc.title)
+                )
                 doc = dataclasses.replace(doc, kind=kind)
             out.append(DocContext(doc, ss, doc_vecs, trs, self._hours([s.text for s in ss])))
             at += len(ss)

@@ -116,3 +116,18 @@ def test_kinds_scores_cover_the_three_kinds() -> None:
     scores = kind_scores(ADR)
     assert set(scores) == {"memo", "promotion", "postmortem"}
     assert scores["memo"] > scores["postmortem"] > -1
+
+
+def test_a_title_that_names_its_genre_settles_the_kind() -> None:
+    from nlp.kinds import infer_kind, title_kind
+
+    assert title_kind("Promotion case - Dr Priya Raman to Head of Internal Medicine") == "promotion"
+    assert title_kind("Case review - delayed euthanasia decision") == "postmortem"
+    assert title_kind("Clinical Governance Committee - minutes, October") == "other"
+    assert title_kind("Decision record: Level 5 moment connections") == "memo"
+    assert title_kind("Theatre start moves to 8:45") is None
+    # two genres named: the title settles nothing
+    assert title_kind("Minutes of the promotion case review") is None
+    body = "## Decision\nWe decided to adopt the new rota.\n## Alternatives\nNone."
+    assert infer_kind(body, "Summer all-hands - summary") == "other"
+    assert infer_kind(body, "Rota change") == "memo"
