@@ -237,16 +237,23 @@ def kind_scores(text: str, title: str | None = None) -> dict[str, float]:
 # cue in the body, which may discuss another genre (a memo about a past incident).
 _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("postmortem", re.compile(
-        r"\b(?:post[- ]?mortem|incident (?:review|report)|case review|after[- ]action (?:review|"
-        r"report)|root[- ]cause analysis|lessons learn(?:ed|t))\b", re.I)),
+        r"\b(?:post[- ]?mortem|incident report|root[- ]cause analysis|lessons learn(?:ed|t))\b|"
+        # "Review: Hollis Street", "Near miss — review", "Post-event review", "Project X - close
+        # review"; not "Design review outcome" or "2027 fee review"
+        r"(?:^|[-–—:]\s*)review\b|\b(?:post[- ]?\w+|incident|after[- ]action|case|complaint|matter|"
+        r"close|event|report|service change|safety|near[- ]miss) review\b", re.I)),
     ("promotion", re.compile(
         r"\b(?:promotion (?:case|packet|write-?up|nomination|recommendation|proposal)|"
-        r"(?:promotion|nomination) (?:to|for)|performance review|partnership case)\b", re.I)),
+        r"(?:promotion|nomination) (?:to|for)|performance review|nomination|"
+        r"(?:promotion|upgrade) recommendation|partnership (?:case|nomination|proposal)|"
+        r"equity partnership)\b", re.I)),
     ("other", re.compile(
         r"\b(?:minutes|meeting notes|notes from|all-hands|all hands|town hall|agenda|newsletter|"
-        r"(?:weekly|monthly|quarterly) update)\b", re.I)),
+        r"(?:weekly|monthly|quarterly) update|a note from)\b|\bmeeting\b.*\bnotes\b|\bnotes,",
+        re.I)),
     ("memo", re.compile(
-        r"\b(?:decision (?:record|memo|request)|proposal|adr[- ]?\d+|rfc[- ]?\d*)\b", re.I)),
+        r"\b(?:decision (?:record|memo|request|note)|proposal|adr[- ]?\d+|rfc[- ]?\d*)\b|"
+        r"^(?:decision|guidance)\b|[-–—:]\s*decision$", re.I)),
 )  # fmt: skip
 
 

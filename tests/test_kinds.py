@@ -126,6 +126,15 @@ def test_a_title_that_names_its_genre_settles_the_kind() -> None:
     assert title_kind("Clinical Governance Committee - minutes, October") == "other"
     assert title_kind("Decision record: Level 5 moment connections") == "memo"
     assert title_kind("Theatre start moves to 8:45") is None
+    assert (
+        title_kind("Review - ship 9 hydraulic leak and morning wave cancellations") == "postmortem"
+    )
+    assert title_kind("Project Halyard - close review") == "postmortem"
+    assert title_kind("Design review outcome: scheduling architecture") is None
+    assert title_kind("2027 fee review") is None
+    assert title_kind("Partnership nomination - Daniel Marsh") == "promotion"
+    assert title_kind("Partners' meeting - 27 May 2026 - notes") == "other"
+    assert title_kind("Growth H2 calibration notes") is None
     # two genres named: the title settles nothing
     assert title_kind("Minutes of the promotion case review") is None
     body = "## Decision\nWe decided to adopt the new rota.\n## Alternatives\nNone."
