@@ -45,6 +45,8 @@ THE_NUMBER = Driver(
         r" (?:numbers?|target|goal|plan|bookings|revenue)|the number|short of|toward (?:the|this|our)"
         r"|towards (?:the|this|our)|board (?:deck|meeting|pack)|(?:revenue|sales|bookings|quarter(?:ly)?|q[1-4]) forecast|forecast(?:ed)? (?:revenue|bookings|sales)|close the gap|upsell|"
         r"(?<!auto-)renewals?|contract (?:value|renewal|signature|deadline)|contracted|"
+        # winning public or enterprise contracts: "how it will look to the evaluation panel"
+        r"(?:the|our|this|a) (?:tender|bid)|evaluation panel|bidders?|"
         r"(?:expansion|enterprise|customer) (?:contracts?|revenue|deals?))\b",
         re.IGNORECASE,
     ),
@@ -63,8 +65,8 @@ THE_BASE = Driver(
     ),
     frozenset({"loyalty", "retention", "members", "membership", "subscribers", "regulars"}),
 )
-# The public score: platform rankings, star ratings, review scores, NPS ("it will move our
-# TripAdvisor ranking"). Bare "review" and "rating" are left out: a post-incident review, a
+# The public score: platform rankings, star ratings, review scores, NPS, league tables ("it will
+# move our TripAdvisor ranking", "a Band 2 in the directories"). Bare "review" and "rating" are left out: a post-incident review, a
 # pressure rating.
 THE_RATINGS = Driver(
     "the public ratings",
@@ -73,7 +75,10 @@ THE_RATINGS = Driver(
         r"\s+(?:rankings?|ratings?|scores?|reviews?|stars?)|(?:the|our|its|their) (?:rankings?|ratings)|"
         r"(?:star|guest|customer|user|online|public) (?:ratings?|reviews)|(?:five|5|one|1)[- ]star "
         r"(?:reviews?|ratings?)|(?:negative|positive|bad|good|new) reviews|review scores?|nps scores?|"
-        r"net promoter)\b",
+        r"net promoter|"
+        # league tables and directory rankings ("ranked in Chambers in nine practice areas")
+        r"rankings|league tables?|ranked (?:in|among|by|as|first|second|third|top|no\.?|number)|"
+        r"(?:industry|legal|market|peer) directories)\b",
         re.IGNORECASE,
     ),
     frozenset({"reviews", "ratings", "rating", "reputation"}),

@@ -130,3 +130,13 @@ def test_political_optics_is_how_it_reads_to_those_who_fund_or_elect() -> None:
         driver_of("The county road crew repaved the staff lot because it had cracked.", True)
         is None
     )
+
+
+def test_tenders_and_league_tables_are_known_drivers() -> None:
+    number, ratings = "the commercial number", "the public ratings"
+    assert (
+        driver_of("Ask how it will look to the evaluation panel before the tender.", True) == number
+    )
+    assert driver_of("Rankings matter because clients shortlist on them.", True) == ratings
+    assert driver_of("We are now ranked in Chambers in nine practice areas.", True) == ratings
+    assert driver_of("We rank the options by cost because that is simplest.", True) is None
