@@ -21,7 +21,16 @@ from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
 from nlp.overwork import hours_verdict
 from nlp.records import Direction, Evidence, TenetFinding
-from nlp.text import STOPWORDS, containment, content_stems, quoted_spans, stem, verbatim_run, words
+from nlp.text import (
+    QUOTE_RE,
+    STOPWORDS,
+    containment,
+    content_stems,
+    quoted_spans,
+    stem,
+    verbatim_run,
+    words,
+)
 
 CITE_CUE = re.compile(
     r"\b(?:tenets?|principles?|our rule|rule of thumb|as we say|we say|mantra|playbook|"
@@ -166,7 +175,7 @@ def tenet_findings(ctx: DocContext, index: FrameworkIndex) -> list[TenetFinding]
         pairs = all_pairs[t]
         finding: TenetFinding | None
         if cites[t]:
-            finding = _explicit(ctx, t, tenet_id, cites[t], pairs)
+            finding = _explicit(ctx, index, t, tenet_id, cites[t], pairs)
         elif tenet_id == index.pace_tenet and any(s.deadline for s in ctx.hours):
             finding = _implicit_hours(ctx, tenet_id)
         else:
@@ -391,10 +400,15 @@ def _side_vs(mine: str | None, other: str | None, value: str | None, other_sim: 
 
 
 def _explicit(
-    ctx: DocContext, t: int, tenet_id: str, hits: list[_Hit], pairs: list[tuple[int, float, str]]
+    ctx: DocContext,
+    index: FrameworkIndex,
+    t: int,
+    tenet_id: str,
+    hits: list[_Hit],
+    pairs: list[tuple[int, float, str]],
 ) -> TenetFinding:
     evidence = [ctx.evidence(h.sentence) for h in hits[:3]]
-    direction = _direction(ctx, hits, pairs)
+    direction = _direction(ctx, hits, pairs, frozenset(index.tenet_stems[t]))
     evidence += _pair_evidence(ctx, pairs, evidence)
     score = max(h.score for h in hits)
     return TenetFinding(tenet_id, "explicit", direction, round(min(score, 1.0), 3), tuple(evidence))
@@ -413,7 +427,7 @@ def _implicit(
     if not pairs and not restated:
         return None
     hits = [_Hit(best, float(sims[best]))] if restated else []
-    direction = _direction(ctx, hits, pairs)
+    direction = _direction(ctx, hits, pairs, frozenset(index.tenet_stems[t]))
     evidence = [ctx.evidence(best)] if restated else []
     evidence += _pair_evidence(ctx, pairs, evidence)
     score = max([float(sims[best]) if restated else 0.0] + [s for _, s, _ in pairs])
@@ -430,7 +444,12 @@ def _implicit_hours(ctx: DocContext, tenet_id: str) -> TenetFinding | None:
     return TenetFinding(tenet_id, "implicit", direction, round(verdict.strength, 3), evidence)
 
 
-def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, str]]) -> Direction:
+def _direction(
+    ctx: DocContext,
+    hits: list[_Hit],
+    pairs: list[tuple[int, float, str]],
+    own: frozenset[str] = frozenset(),
+) -> Direction:
     """A citing sentence that sets the tenet aside decides; otherwise the trade-off votes."""
     if hits and any(RESTORES.search(sent.text) for sent in ctx.sentences):
         return "follows"
@@ -441,7 +460,7 @@ def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, 
     for h in hits:
         text = ctx.sentences[h.sentence].text
         after = [s.text for s in ctx.sentences[h.sentence + 1 : h.sentence + 4]]
-        if sets_tenet_aside(text, after):
+        if sets_tenet_aside(text, after, own):
             # A postmortem telling how the decision went against the tenet is the cause it
             # reports, not its own choice (nearly all postmortems citing a tenet follow it).
             if postmortem and PAST_ASIDE.search(text):
@@ -457,18 +476,23 @@ def _direction(ctx: DocContext, hits: list[_Hit], pairs: list[tuple[int, float, 
     return "follows"
 
 
-def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
+def sets_tenet_aside(
+    text: str, following: Sequence[str] = (), own: frozenset[str] = frozenset()
+) -> bool:
     """Does a sentence citing a tenet go against it?
 
     "this goes against standards-over-autonomy", "Yes, the tenet says otherwise", "Despite our
     tenet ...", "We know our tenet says X." followed by "But ..." or "We are going to break it
     for this release." Negated forms ("our tenet has no exception for this") do not count.
     ``following`` holds the next sentences; the first two are read (three for an aside after a
-    concession).
+    concession). ``own`` holds the tenet's own word stems: a tenet that says "we use the emergency
+    waiver" is not waived by being quoted or named, so quotations and the tenet's own words
+    set nothing aside.
     """
+    text = QUOTE_RE.sub("quoted", text)
     if NEGATED_ASIDE.search(text):
         return False
-    if ASIDE.search(text):
+    if _aside_in(text, own):
         return True
     after = [f.strip() for f in following[:3]]
     if after and BACK_ASIDE.search(after[0]) and not NEGATED_ASIDE.search(after[0]):
@@ -482,7 +506,7 @@ def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
         return bool(
             CONTRAST.search(text[concession.end() :])
             or any(CONTRAST.match(f) or EXCEPTION.search(f) for f in after[:2])
-            or any(_asides(f) for f in after)
+            or any(_asides(f, own) for f in after)
         )
     after = after[:2]
     # "Our tenet says X." then "..., and I am choosing the season this time."
@@ -491,8 +515,18 @@ def sets_tenet_aside(text: str, following: Sequence[str] = ()) -> bool:
     )
 
 
-def _asides(text: str) -> bool:
-    return bool(ASIDE.search(text)) and not NEGATED_ASIDE.search(text)
+def _asides(text: str, own: frozenset[str] = frozenset()) -> bool:
+    return _aside_in(text, own) and not NEGATED_ASIDE.search(text)
+
+
+def _aside_in(text: str, own: frozenset[str]) -> bool:
+    """An aside in ``text``; a lone word the tenet itself uses ("the emergency waiver") is the
+    tenet's vocabulary, while "breaks it" is an act whatever the tenet's wording."""
+    for m in ASIDE.finditer(text):
+        word = m.group(0)
+        if len(word.split()) > 1 or not content_stems(word) <= own:
+            return True
+    return False
 
 
 def _pair_evidence(

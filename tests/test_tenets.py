@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from nlp.tenets import sets_tenet_aside
+from nlp.text import content_stems
 
 
 @pytest.mark.parametrize(
@@ -368,3 +369,15 @@ def test_a_short_quote_of_one_side_is_a_label_not_a_citation() -> None:
     assert _cited('Our tenet, "checklist before induction", held all week.', HEADS) == {
         "checklist-over-schedule"
     }
+
+
+def test_the_tenets_own_words_and_quotations_set_nothing_aside() -> None:
+    own = frozenset(content_stems("speed wins: we use the emergency waiver within 30 days"))
+    quoted = 'Our tenet is written for this: "speed wins: we use the emergency waiver".'
+    assert not sets_tenet_aside(quoted, [], own)
+    assert not sets_tenet_aside("The 30-day waiver tenet exists for exactly this.", [], own)
+    # without the tenet's words known, "waiver" reads as waiving it
+    assert sets_tenet_aside("The 30-day waiver tenet exists for exactly this.", [])
+    # an act stays an aside even when the tenet uses the verb ("before we break that")
+    own = frozenset(content_stems("we reduce service before we break that"))
+    assert sets_tenet_aside("I'm aware of the tenet.", ["This rota breaks it six times."], own)
