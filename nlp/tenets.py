@@ -130,7 +130,9 @@ REPORTS = re.compile(r"\b(?:says?|states?|tells us|is clear)\b", re.IGNORECASE)
 # matched like a quotation of it.
 REPORTED = re.compile(
     r"\b(?:tenets?|principles?|rule)\s+(?:says?|states?|tells us|reads|is that)\s*:?\s*"
-    r"(?:that\s+|to\s+)?([^.;:!?\"“”]{8,200})",
+    # the clause ends at ", but ..." / ", and I ...": what follows is the writer's own
+    r"(?:that\s+|to\s+)?((?:(?!,\s*(?:but|and|so|because|yet|which|though|although)\b)"
+    r"[^.;:!?\"“”]){8,200})",
     re.I,
 )
 TAG = re.compile(r"\(\s*(?:tenets?|principles?)\s*:\s*([^)]{3,120})\)", re.I)

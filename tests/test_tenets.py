@@ -261,6 +261,12 @@ def test_a_named_rule_that_restates_the_tenet_cites_it() -> None:
         ("I know the tenet says a staged rollout that lands late is fine.", True),
         ("Our principle states that staged rollouts land late.", True),
         ("The tenet says nothing about pricing for our retailers.", False),
+        # what follows ", but" is the writer's own clause, not the tenet's
+        (
+            "I know the tenet says a staged rollout lands late, but I am not signing a second "
+            "waiver on this grant and I want the reasons on paper.",
+            True,
+        ),
     ],
 )
 def test_what_the_tenet_is_reported_to_say_is_matched_like_a_quote(text: str, cited: bool) -> None:
