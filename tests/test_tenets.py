@@ -263,8 +263,8 @@ def test_a_named_rule_that_restates_the_tenet_cites_it() -> None:
         ("The tenet says nothing about pricing for our retailers.", False),
         # what follows ", but" is the writer's own clause, not the tenet's
         (
-            "I know the tenet says a staged rollout lands late, but I am not signing a second "
-            "waiver on this grant and I want the reasons on paper.",
+            "I know the tenet says staged rollouts win, but I am not signing a second waiver "
+            "on this grant and I want the reasons on paper.",
             True,
         ),
     ],
