@@ -22,7 +22,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.embed_onnx import models_dir
+from nlp.embed_onnx import trained_model_path
 from nlp.errors import ModelUnavailableError
 from nlp.records import Direction, TenetFinding, ValueFinding
 
@@ -81,9 +81,7 @@ class AppliesModel:
 
 
 def default_model_path() -> Path:
-    """In ``$SAYDO_MODELS_DIR`` when it holds one (an installed service), else the repository's."""
-    env = models_dir() / MODEL_FILE
-    return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / MODEL_FILE
+    return trained_model_path(MODEL_FILE)
 
 
 # The features are cosines between MiniLM vectors; another encoder (the hashing one used in tests)

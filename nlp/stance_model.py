@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from nlp.anchors import FrameworkIndex
+from nlp.applies import TRAINED_ENCODER  # the same encoder, for the same reason
 from nlp.context import DocContext
-from nlp.embed_onnx import models_dir
+from nlp.embed_onnx import trained_model_path
 from nlp.errors import ModelUnavailableError
 from nlp.overwork import hours_verdict
 from nlp.records import TenetFinding
@@ -68,9 +69,6 @@ FEATURES = (
     "values with rule strength >= 0.55",
 )
 MODEL_FILE = "value-stance.json"
-# The features are cosines between MiniLM vectors; another encoder (the hashing one used in tests)
-# puts them on another scale, where the trained coefficients mean nothing.
-TRAINED_ENCODER = "minilm-l6-v2"
 RULE_FLOOR = 0.55  # the rules' own cut-off, used as a feature: how many values clear it
 
 
@@ -143,9 +141,7 @@ class StanceModel:
 
 
 def default_model_path() -> Path:
-    """In ``$SAYDO_MODELS_DIR`` when it holds one (an installed service), else the repository's."""
-    env = models_dir() / MODEL_FILE
-    return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / MODEL_FILE
+    return trained_model_path(MODEL_FILE)
 
 
 def stance_model_for(embedder_name: str) -> StanceModel:
