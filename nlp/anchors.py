@@ -83,6 +83,17 @@ def tenet_sides(tenet: Tenet) -> TenetSides:
     return TenetSides(tenet.prefer or tenet.text, tenet.over)
 
 
+@dataclass(frozen=True)
+class ValueSims:
+    """One document's sentences against every value's behaviours, (sentences, values) each:
+    computed once and read by both stance voting and the stance model's features."""
+
+    pos: np.ndarray  # best cosine to one of the value's examples
+    neg: np.ndarray  # best cosine to one of its anti-patterns
+    pos_z: np.ndarray  # the same, standardised against ordinary sentences
+    neg_z: np.ndarray
+
+
 class FrameworkIndex:
     """Embeddings and lexical keys of a framework, built once per (framework, embedder)."""
 
@@ -119,6 +130,15 @@ class FrameworkIndex:
     def tenet_z(self, sims: np.ndarray) -> np.ndarray:
         """Sentence-to-tenet cosines (n, n_tenets) standardised like the value scores."""
         return (sims - self.tenet_center) / self.tenet_scale
+
+    def value_sims(self, vecs: np.ndarray) -> ValueSims:
+        pos, neg = self.behaviour_similarity(vecs), self.anti_similarity(vecs)
+        return ValueSims(
+            pos,
+            neg,
+            (pos - self.beh_center) / self.beh_scale,
+            (neg - self.anti_center) / self.anti_scale,
+        )
 
     def behaviour_z(self, vecs: np.ndarray) -> np.ndarray:
         return (self.behaviour_similarity(vecs) - self.beh_center) / self.beh_scale
@@ -167,6 +187,13 @@ class FrameworkIndex:
         self.behaviour = np.array(behaviour, dtype=bool)
         self.stated = np.array(stated, dtype=bool)
         self.neg_owner = np.array(neg_owner, dtype=np.int64)
+        # Each value's mean positive prototype, unit length: what a document "about" it averages to.
+        centroids = np.array(
+            [self.pos_vecs[self.pos_owner == j].mean(axis=0) for j in range(len(fw.values))]
+        )
+        self.value_centroids = centroids / np.maximum(
+            np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9
+        )
 
     def _embed_tenets(self, fw: Framework, embedder: Embedder) -> None:
         self.sides = [tenet_sides(t) for t in fw.tenets]
@@ -180,6 +207,7 @@ class FrameworkIndex:
         self.tenet_stems = [content_stems(t.text) for t in fw.tenets]
         # Quoting a value's name ("Land it in season") cites the value, not a tenet sharing words.
         self.value_name_stems = [frozenset(content_stems(v.name)) for v in fw.values]
+        self.definition_stems = [frozenset(content_stems(v.definition)) for v in fw.values]
         self.tenet_words = [words(t.text) for t in fw.tenets]
         self.prefer_stems = [content_stems(s.prefer) for s in self.sides]
         self.over_stems = [content_stems(s.over or "") for s in self.sides]

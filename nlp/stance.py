@@ -17,11 +17,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from nlp.anchors import FrameworkIndex
+from nlp.anchors import FrameworkIndex, ValueSims
 from nlp.context import DocContext
 from nlp.overwork import hours_verdict
 from nlp.records import Evidence, Stance, TenetFinding, ValueFinding
-from nlp.stance_model import StanceModel, value_features
+from nlp.stance_model import StanceModel, Votes, value_features
 
 PLAIN_NEGATION = re.compile(
     r"\b(?:not|never|no longer|didn't|don't|won't|wasn't|isn't|failed to)\b", re.I
@@ -54,8 +54,6 @@ RULE_LEAN = 0.3  # with the model: the rule votes' margin that settles polarity 
 # every value a little and describe no behaviour; evidence needs a clause of some length.
 MIN_EVIDENCE_WORDS = 5
 
-Votes = dict[tuple[str, str], list[tuple[float, Evidence]]]
-
 
 def value_findings(
     ctx: DocContext,
@@ -68,9 +66,10 @@ def value_findings(
     With a trained ``model`` (nlp.stance_model) it decides which values and which way from the
     votes and the document's similarity to each value; without one the strongest vote does.
     """
-    votes = collect_votes(ctx, index, tenets)
+    sims = document_sims(ctx, index)
+    votes = collect_votes(ctx, index, tenets, sims)
     if model is not None and model.enabled:
-        return _modelled(ctx, index, tenets, votes, model)
+        return _modelled(ctx, index, tenets, votes, model, sims)
     out = []
     for vid in index.value_ids:
         up = vote_strength(votes.get((vid, "upholds"), []))
@@ -90,10 +89,11 @@ def _modelled(
     tenets: list[TenetFinding],
     votes: Votes,
     model: StanceModel,
+    sims: ValueSims | None,
 ) -> list[ValueFinding]:
-    if not len(ctx.vecs):
+    if sims is None:
         return []
-    features = value_features(ctx, index, tenets, votes, vote_strength)
+    features = value_features(ctx, index, tenets, votes, vote_strength, sims)
     involved = model.involved.probability(features)
     upholds = model.upholds.probability(features)
     out = []
@@ -104,7 +104,7 @@ def _modelled(
         stance = _polarity(votes, vid, float(upholds[j]))
         evidence = [e for _, e in sorted(votes.get((vid, stance), []), key=lambda x: -x[0])]
         if not evidence:
-            evidence = [_closest_sentence(ctx, index, int(j), stance)]
+            evidence = [_closest_sentence(ctx, sims, int(j), stance)]
         out.append(
             ValueFinding(vid, stance, round(float(involved[j]), 3), tuple(_dedupe(evidence)[:3]))
         )
@@ -126,23 +126,25 @@ def _polarity(votes: Votes, vid: str, p_upholds: float) -> Stance:
     return "upholds" if p_upholds >= 0.5 else "violates"
 
 
-def _closest_sentence(
-    ctx: DocContext, index: FrameworkIndex, value: int, stance: Stance
-) -> Evidence:
+def _closest_sentence(ctx: DocContext, sims: ValueSims, value: int, stance: Stance) -> Evidence:
     """Evidence when no vote backs the model's call: the sentence nearest the value's behaviours
     of that polarity (its examples for upholds, its anti-patterns for violates)."""
-    sims = (
-        index.behaviour_similarity(ctx.vecs)
-        if stance == "upholds"
-        else index.anti_similarity(ctx.vecs)
-    )
-    return ctx.evidence(int(sims[:, value].argmax()))
+    nearest = sims.pos if stance == "upholds" else sims.neg
+    return ctx.evidence(int(nearest[:, value].argmax()))
 
 
-def collect_votes(ctx: DocContext, index: FrameworkIndex, tenets: list[TenetFinding]) -> Votes:
-    """Every piece of evidence for or against each value, weighted."""
+def document_sims(ctx: DocContext, index: FrameworkIndex) -> ValueSims | None:
+    """The document's behaviour similarities, computed once; None when it has no sentences."""
+    return index.value_sims(ctx.vecs) if len(ctx.vecs) else None
+
+
+def collect_votes(
+    ctx: DocContext, index: FrameworkIndex, tenets: list[TenetFinding], sims: ValueSims | None
+) -> Votes:
+    """Every piece of evidence for or against each value, weighted (``sims``: document_sims)."""
     votes: Votes = defaultdict(list)
-    _behaviour_votes(ctx, index, votes)
+    if sims is not None:
+        _behaviour_votes(ctx, index, sims, votes)
     _tradeoff_votes(ctx, votes)
     _tenet_votes(index, tenets, votes)
     _hours_votes(ctx, index, votes)
@@ -157,18 +159,15 @@ def vote_strength(items: list[tuple[float, Evidence]]) -> float:
     return min(1.0, scores[0] + 0.05 * (len(scores) - 1))
 
 
-def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, votes: Votes) -> None:
+def _behaviour_votes(ctx: DocContext, index: FrameworkIndex, sims: ValueSims, votes: Votes) -> None:
     """Sentences that read like an example (upholds) or an anti-pattern (violates).
 
     Embeddings barely tell "we never work weekends" from "we worked all weekend", so a refusal
     or negation in the sentence that its matched anti-pattern lacks flips the match into
     upholding, and a plain negation the matched example lacks flips it into violating.
     """
-    if not len(ctx.vecs):
-        return
-    pos = index.behaviour_similarity(ctx.vecs)
-    neg = index.anti_similarity(ctx.vecs)
-    z = np.maximum(index.behaviour_z(ctx.vecs), index.anti_z(ctx.vecs))
+    pos, neg = sims.pos, sims.neg
+    z = np.maximum(sims.pos_z, sims.neg_z)
     hits = (np.maximum(pos, neg) >= BEHAVIOUR_SIM) & (z >= BEHAVIOUR_Z)
     for i, j in zip(*np.nonzero(hits), strict=True):
         p, n = float(pos[i, j]), float(neg[i, j])

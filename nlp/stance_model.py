@@ -16,19 +16,20 @@ Inference is two dot products per value; the weights live in ``models/value-stan
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nlp.anchors import FrameworkIndex
+from nlp.anchors import FrameworkIndex, ValueSims
 from nlp.applies import TRAINED_ENCODER  # the same encoder, for the same reason
 from nlp.context import DocContext
 from nlp.embed_onnx import trained_model_path
 from nlp.errors import ModelUnavailableError
 from nlp.overwork import hours_verdict
-from nlp.records import TenetFinding
+from nlp.records import Evidence, TenetFinding
 from nlp.text import containment, content_stems
 
 FEATURES = (
@@ -169,7 +170,8 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
         raise ModelUnavailableError(f"cannot read the value-stance model {path}: {exc}") from exc
 
 
-Votes = dict[tuple[str, str], list[tuple[float, Any]]]
+# Evidence for or against each value: (value id, stance) -> [(weight, evidence)] (nlp.stance).
+Votes = dict[tuple[str, str], list[tuple[float, Evidence]]]
 
 
 def value_features(
@@ -177,9 +179,11 @@ def value_features(
     index: FrameworkIndex,
     tenets: list[TenetFinding],
     votes: Votes,
-    strength: Any,
+    strength: Callable[[list[tuple[float, Evidence]]], float],
+    sims: ValueSims | None,
 ) -> np.ndarray:
-    """(n_values, len(FEATURES)) for one document. ``strength`` turns a vote list into a score."""
+    """(n_values, len(FEATURES)) for one document. ``strength`` turns a vote list into a score;
+    ``sims`` are the document's behaviour similarities (None when it has no sentences)."""
     ids = index.value_ids
     up = np.array([strength(votes.get((v, "upholds"), [])) for v in ids])
     down = np.array([strength(votes.get((v, "violates"), [])) for v in ids])
@@ -192,7 +196,7 @@ def value_features(
             down,
             n_up,
             n_down,
-            *_similarity_columns(ctx, index),
+            *_similarity_columns(ctx, index, sims),
             _minus_best_other(rule),
             np.minimum(np.argsort(np.argsort(-rule)), 5),
             *_tradeoff_columns(ctx, ids),
@@ -203,25 +207,22 @@ def value_features(
     ).astype(np.float64)
 
 
-def _similarity_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
+def _similarity_columns(
+    ctx: DocContext, index: FrameworkIndex, sims: ValueSims | None
+) -> list[np.ndarray]:
     n = len(index.value_ids)
-    if len(ctx.vecs):
-        pos, neg = index.behaviour_similarity(ctx.vecs), index.anti_similarity(ctx.vecs)
-        pos_z, neg_z = index.behaviour_z(ctx.vecs), index.anti_z(ctx.vecs)
+    if sims is not None and len(ctx.vecs):
+        pos, neg, pos_z, neg_z = sims.pos, sims.neg, sims.pos_z, sims.neg_z
         stated = index.statement_similarity(ctx.vecs).max(axis=0)
         centre = ctx.vecs.mean(axis=0)
         centre = centre / max(float(np.linalg.norm(centre)), 1e-9)
     else:
         pos = neg = pos_z = neg_z = np.zeros((1, n))
         stated, centre = np.zeros(n), np.zeros(index.pos_vecs.shape[1])
-    centroids = np.array([index.pos_vecs[index.pos_owner == j].mean(axis=0) for j in range(n)])
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
-    to_centre = centroids @ centre
+    to_centre = index.value_centroids @ centre
     doc = content_stems(ctx.document.text)
-    name_share = np.array([containment(content_stems(v.name), doc) for v in index.framework.values])
-    def_share = np.array(
-        [containment(content_stems(v.definition), doc) for v in index.framework.values]
-    )
+    name_share = np.array([containment(set(stems), doc) for stems in index.value_name_stems])
+    def_share = np.array([containment(set(stems), doc) for stems in index.definition_stems])
     return [
         pos.max(axis=0),
         neg.max(axis=0),

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.embed import Embedder, load_embedder
-from nlp.stance import RULE_LEAN, collect_votes, value_findings, vote_strength
+from nlp.stance import RULE_LEAN, collect_votes, document_sims, value_findings, vote_strength
 from nlp.stance_model import Logistic, StanceModel, default_model_path, value_features
 from nlp.tenets import tenet_findings
 from nlp.training import corpora_arguments, prepare_corpus
@@ -45,8 +45,9 @@ def corpus_data(corpus: Path, embedder: Embedder) -> CorpusData:
         tenets = tenet_findings(ctx, index)
         gold = {v["value"]: v["stance"] for v in prepared.gold[ctx.document.id].get("values") or []}
         by_rules = {f.value: f.stance for f in value_findings(ctx, index, tenets)}
-        votes = collect_votes(ctx, index, tenets)
-        for j, row in enumerate(value_features(ctx, index, tenets, votes, vote_strength)):
+        sims = document_sims(ctx, index)
+        votes = collect_votes(ctx, index, tenets, sims)
+        for j, row in enumerate(value_features(ctx, index, tenets, votes, vote_strength, sims)):
             vid = index.value_ids[j]
             rows.append(row)
             labels.append(LABELS.get(gold.get(vid, ""), 0))

@@ -14,7 +14,7 @@ from nlp.framework import load_framework
 from nlp.pipeline import Auditor
 from nlp.records import Document
 from nlp.segment import RegexSegmenter
-from nlp.stance import collect_votes, value_findings, vote_strength
+from nlp.stance import collect_votes, document_sims, value_findings, vote_strength
 from nlp.stance_model import (
     FEATURES,
     Logistic,
@@ -97,8 +97,9 @@ def test_missing_or_stale_model_files_are_clear_errors(tmp_path: Path) -> None:
 
 def test_features_have_one_finite_row_per_value() -> None:
     ctx, index = _prepared(MEMO)
-    votes = collect_votes(ctx, index, [])
-    features = value_features(ctx, index, [], votes, vote_strength)
+    sims = document_sims(ctx, index)
+    votes = collect_votes(ctx, index, [], sims)
+    features = value_features(ctx, index, [], votes, vote_strength, sims)
     assert features.shape == (3, len(FEATURES))
     assert np.isfinite(features).all()
     # the memo restates an example of the first value, and it stands out from the others
@@ -117,7 +118,7 @@ def test_the_model_keeps_the_most_involved_values_above_threshold() -> None:
 
 def test_polarity_is_the_models_unless_the_rule_votes_lean_clearly() -> None:
     ctx, index = _prepared(MEMO)
-    leaning = collect_votes(ctx, index, [])
+    leaning = collect_votes(ctx, index, [], document_sims(ctx, index))
     assert vote_strength(leaning[("careful", "upholds")]) >= 0.3  # the rules lean "upholds"
     says_violates = _model(BEST_EXAMPLE, per_document=1, upholds_bias=-5.0)
     assert value_findings(ctx, index, [], says_violates)[0].stance == "upholds"
