@@ -29,7 +29,7 @@ from nlp.context import DocContext
 from nlp.embed_onnx import trained_model_path
 from nlp.errors import ModelUnavailableError
 from nlp.overwork import hours_verdict
-from nlp.records import Evidence, TenetFinding
+from nlp.records import Evidence, Stance, TenetFinding
 from nlp.text import containment, content_stems
 
 FEATURES = (
@@ -139,6 +139,34 @@ class StanceModel:
             **provenance,
         }
         return json.dumps(body, indent=2) + "\n"
+
+
+# The first two features are the rules' own strengths for upholds and violates.
+RULE_UP, RULE_DOWN = (
+    FEATURES.index("rule strength for upholds"),
+    FEATURES.index("rule strength for violates"),
+)
+# The rules read negation and refusal against the matched behaviour, which the features only see
+# through the votes: where the votes lean this far one way, that way is the polarity.
+# Leave-one-corpus-out, deferring to a lean of 0.3 scores the same mean F1 as the model alone
+# (0.603 vs 0.601) and keeps the evidence on the side reported.
+RULE_LEAN = 0.3
+
+
+def choose(
+    involved: np.ndarray, upholds: np.ndarray, features: np.ndarray, threshold: float, k: int
+) -> list[tuple[int, Stance]]:
+    """The decision rule, for one document's values: the ``k`` most involved above
+    ``threshold``, most involved first, each on the side the rule votes clearly lean to, else
+    the side the model prefers. The engine and the trainer (threshold search) both call it."""
+    lean = features[:, RULE_UP] - features[:, RULE_DOWN]
+    out: list[tuple[int, Stance]] = []
+    for j in np.argsort(-involved, kind="stable")[:k]:
+        if involved[j] < threshold:
+            break
+        up = lean[j] > 0 if abs(lean[j]) >= RULE_LEAN else upholds[j] >= 0.5
+        out.append((int(j), "upholds" if up else "violates"))
+    return out
 
 
 def default_model_path() -> Path:

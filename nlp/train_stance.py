@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from nlp.embed import Embedder, load_embedder
-from nlp.stance import RULE_LEAN, collect_votes, document_sims, value_findings, vote_strength
-from nlp.stance_model import Logistic, StanceModel, default_model_path, value_features
+from nlp.stance import collect_votes, document_sims, value_findings, vote_strength
+from nlp.stance_model import Logistic, StanceModel, choose, default_model_path, value_features
 from nlp.tenets import tenet_findings
 from nlp.training import corpora_arguments, prepare_corpus
 
@@ -78,19 +78,12 @@ def fit(data: list[CorpusData], threshold: float = 0.5, per_document: int = 2) -
 def decide(
     data: CorpusData, involved: np.ndarray, upholds: np.ndarray, th: float, k: int
 ) -> np.ndarray:
-    """The engine's rule (``nlp.stance``): per document the ``k`` most involved values above
-    ``th``, each on the side the rule votes clearly lean to, else the side the model prefers."""
+    """The engine's decision (``nlp.stance_model.choose``) on every document, coded like labels."""
     out = np.zeros(len(involved), dtype=np.int64)
-    lean = data.features[:, 0] - data.features[:, 1]  # rule strength upholds minus violates
     for d in np.unique(data.doc):
         rows = np.flatnonzero(data.doc == d)
-        for r in rows[np.argsort(-involved[rows], kind="stable")][:k]:
-            if involved[r] < th:
-                break
-            if abs(lean[r]) >= RULE_LEAN:
-                out[r] = 1 if lean[r] > 0 else 2
-            else:
-                out[r] = 1 if upholds[r] >= 0.5 else 2
+        for j, stance in choose(involved[rows], upholds[rows], data.features[rows], th, k):
+            out[rows[j]] = LABELS[stance]
     return out
 
 
