@@ -211,6 +211,11 @@ class FrameworkIndex:
         self.tenet_words = [words(t.text) for t in fw.tenets]
         self.prefer_stems = [content_stems(s.prefer) for s in self.sides]
         self.over_stems = [content_stems(s.over or "") for s in self.sides]
+        # every word a tenet owns, text and sides: what a nickname of it may be made of
+        self.tenet_own_stems = [
+            frozenset(a | b | c)
+            for a, b, c in zip(self.tenet_stems, self.prefer_stems, self.over_stems, strict=True)
+        ]
         self.prefer_value = [self._side_value(t, i, True) for i, t in enumerate(fw.tenets)]
         self.over_value = [self._side_value(t, i, False) for i, t in enumerate(fw.tenets)]
         # Exact names first: value names, then tenet sides mapped to values; longest keys first.

@@ -249,8 +249,8 @@ def _similarity_columns(
         stated, centre = np.zeros(n), np.zeros(index.pos_vecs.shape[1])
     to_centre = index.value_centroids @ centre
     doc = content_stems(ctx.document.text)
-    name_share = np.array([containment(set(stems), doc) for stems in index.value_name_stems])
-    def_share = np.array([containment(set(stems), doc) for stems in index.definition_stems])
+    name_share = np.array([containment(stems, doc) for stems in index.value_name_stems])
+    def_share = np.array([containment(stems, doc) for stems in index.definition_stems])
     return [
         pos.max(axis=0),
         neg.max(axis=0),

@@ -170,7 +170,14 @@ def tenet_findings(ctx: DocContext, index: FrameworkIndex) -> list[TenetFinding]
         return []
     sims = ctx.vecs @ index.tenet_vecs.T
     cites = _citations(ctx, index, sims)
-    all_pairs = [_pair_votes(ctx, index, t) for t in range(len(index.tenet_ids))]
+    # A tenet's own wording, quoted, parses as a trade-off too: its citation already counts it,
+    # and its sides resembling another tenet's is no decision about that one.
+    decided = [
+        k
+        for k, tr in enumerate(ctx.tradeoffs)
+        if not _quotes_a_tenet(f"{tr.raw.winner_text} {tr.raw.loser_text}", index)
+    ]
+    all_pairs = [_pair_votes(ctx, index, t, decided) for t in range(len(index.tenet_ids))]
     _resolve_bare_mentions(ctx, sims, cites, all_pairs)
     out = []
     for t, tenet_id in enumerate(index.tenet_ids):
@@ -325,7 +332,7 @@ def _handle_score(s: _SentenceView, index: FrameworkIndex, t: int) -> float:
     spelled = r"\b" + r"[\s-]+".join(map(re.escape, slug)) + r"\b"
     if (len(slug) >= 3 or (len(slug) == 2 and s.cue)) and re.search(spelled, s.lowered):
         return 0.95
-    own = _own_stems(index, t)
+    own = index.tenet_own_stems[t]
     for h in s.handles:
         h = h - {"tenet", "principl", "rule"}
         if len(h) >= 2 and containment(h, own) >= QUOTE_CONTAINMENT:
@@ -344,26 +351,22 @@ def _handle_score(s: _SentenceView, index: FrameworkIndex, t: int) -> float:
     return 0.0
 
 
-def _own_stems(index: FrameworkIndex, t: int) -> set[str]:
-    return index.tenet_stems[t] | index.prefer_stems[t] | index.over_stems[t]
-
-
 def _used_elsewhere(stems: set[str], index: FrameworkIndex, t: int) -> bool:
-    return any(stems & _own_stems(index, u) for u in range(len(index.tenet_ids)) if u != t)
+    return any(stems & own for u, own in enumerate(index.tenet_own_stems) if u != t)
 
 
-def _pair_votes(ctx: DocContext, index: FrameworkIndex, t: int) -> list[tuple[int, float, str]]:
-    """Trade-offs that pit this tenet's sides against each other: (tradeoff idx, score, dir)."""
+def _pair_votes(
+    ctx: DocContext, index: FrameworkIndex, t: int, decided: list[int]
+) -> list[tuple[int, float, str]]:
+    """Trade-offs (of those ``decided`` in the document) that pit this tenet's sides against
+    each other: (tradeoff idx, score, dir)."""
     if not index.has_over[t]:
         return []
     out = []
     p, o = index.prefer_vecs[t], index.over_vecs[t]
     pv, ov = index.prefer_value[t], index.over_value[t]
-    for k, tr in enumerate(ctx.tradeoffs):
-        if _quotes_a_tenet(f"{tr.raw.winner_text} {tr.raw.loser_text}", index):
-            # A tenet's own wording, quoted: its citation already counts it, and its sides
-            # resembling another tenet's is no decision about that one.
-            continue
+    for k in decided:
+        tr = ctx.tradeoffs[k]
         forward = (float(tr.winner_vec @ p) + float(tr.loser_vec @ o)) / 2
         reverse = (float(tr.winner_vec @ o) + float(tr.loser_vec @ p)) / 2
         # Sides mapped to the tenet's two values count as a strong match of the pair ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 WORD_RE = re.compile(r"[a-z][a-z0-9']*")
 # Double quotes, *emphasis*, and single quotes that are not apostrophes ("we've" opens nothing).
@@ -199,7 +200,7 @@ def content_stems(text: str) -> set[str]:
     return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
 
 
-def containment(needle: set[str], hay: set[str]) -> float:
+def containment(needle: AbstractSet[str], hay: AbstractSet[str]) -> float:
     """Share of ``needle``'s stems found in ``hay`` (0 when needle is empty)."""
     return len(needle & hay) / len(needle) if needle else 0.0
 
