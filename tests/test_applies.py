@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_helpers import prepared
 
 from nlp.applies import (
     FEATURES,
@@ -16,12 +17,8 @@ from nlp.applies import (
     tenet_features,
     unsaid_applications,
 )
-from nlp.embed import HashEmbedder
 from nlp.errors import ModelUnavailableError
-from nlp.framework import load_framework
-from nlp.pipeline import Auditor
-from nlp.records import Document, Evidence, TenetFinding
-from nlp.segment import RegexSegmenter
+from nlp.records import Evidence, TenetFinding
 
 FRAMEWORK = """
 organization: Test
@@ -52,14 +49,7 @@ MEMO = (
 
 
 def _prepared(text: str):  # type: ignore[no-untyped-def]
-    auditor = Auditor(
-        load_framework(FRAMEWORK),
-        embedder=HashEmbedder(),
-        segmenter=RegexSegmenter(),
-        applies=AppliesModel.disabled(),
-    )
-    contexts, index = auditor.prepare([Document("m1", text, kind="memo")])
-    return contexts[0], index
+    return prepared(FRAMEWORK, text)
 
 
 def _model_on_best_cosine(threshold: float) -> AppliesModel:

@@ -7,13 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_helpers import prepared
 
-from nlp.embed import HashEmbedder
 from nlp.errors import ModelUnavailableError
-from nlp.framework import load_framework
-from nlp.pipeline import Auditor
-from nlp.records import Document
-from nlp.segment import RegexSegmenter
 from nlp.stance import collect_votes, document_sims, value_findings, vote_strength
 from nlp.stance_model import (
     FEATURES,
@@ -47,14 +43,7 @@ MEMO = (
 
 
 def _prepared(text: str):  # type: ignore[no-untyped-def]
-    auditor = Auditor(
-        load_framework(FRAMEWORK),
-        embedder=HashEmbedder(),
-        segmenter=RegexSegmenter(),
-        stance=StanceModel.disabled(),
-    )
-    contexts, index = auditor.prepare([Document("m1", text, kind="memo")])
-    return contexts[0], index
+    return prepared(FRAMEWORK, text)
 
 
 def _model(

@@ -1,0 +1,29 @@
+"""Test helpers for the engine: one document analysed against a framework with the hermetic
+encoder and neither trained model in the way."""
+
+from __future__ import annotations
+
+from nlp.anchors import FrameworkIndex
+from nlp.applies import AppliesModel
+from nlp.context import DocContext
+from nlp.embed import HashEmbedder
+from nlp.framework import load_framework
+from nlp.pipeline import Auditor
+from nlp.records import Document
+from nlp.segment import RegexSegmenter
+from nlp.stance_model import StanceModel
+
+
+def prepared(
+    framework_yaml: str, text: str, kind: str = "memo"
+) -> tuple[DocContext, FrameworkIndex]:
+    """The document's context (sentences, vectors, trade-offs) and the framework index."""
+    auditor = Auditor(
+        load_framework(framework_yaml),
+        embedder=HashEmbedder(),
+        segmenter=RegexSegmenter(),
+        applies=AppliesModel.disabled(),
+        stance=StanceModel.disabled(),
+    )
+    contexts, index = auditor.prepare([Document("m1", text, kind=kind)])
+    return contexts[0], index
