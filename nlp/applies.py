@@ -22,8 +22,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.embed_onnx import trained_model_path
-from nlp.errors import ModelUnavailableError
+from nlp.model_files import read_trained_model, trained_model_path
 from nlp.records import Direction, TenetFinding, ValueFinding
 
 FEATURES = (
@@ -98,14 +97,7 @@ def applies_model_for(embedder_name: str) -> AppliesModel:
 
 def load_applies_model(path: Path | None = None) -> AppliesModel:
     path = path or default_model_path()
-    try:
-        body = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailableError(f"cannot read the tenet-applies model {path}: {exc}") from exc
-    if body.get("features") != list(FEATURES):
-        raise ModelUnavailableError(
-            f"{path} was trained on other features; retrain with `python -m nlp.train_applies`"
-        )
+    body = read_trained_model(path, FEATURES, "tenet-applies", "nlp.train_applies")
     return AppliesModel(
         np.asarray(body["mean"], dtype=np.float64),
         np.asarray(body["scale"], dtype=np.float64),

@@ -35,13 +35,6 @@ def models_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "models"
 
 
-def trained_model_path(file_name: str) -> Path:
-    """One of our trained models (JSON weights): in ``$SAYDO_MODELS_DIR`` when it holds the file
-    (an installed service), else the repository's ``models/`` where git keeps it."""
-    env = models_dir() / file_name
-    return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / file_name
-
-
 def onnx_model_available(model_dir: Path | None = None) -> bool:
     """True when the ONNX graph and its tokenizer are present (``make models`` builds them)."""
     folder = model_dir or models_dir()

@@ -26,8 +26,8 @@ import numpy as np
 from nlp.anchors import FrameworkIndex, ValueSims
 from nlp.applies import TRAINED_ENCODER  # the same encoder, for the same reason
 from nlp.context import DocContext
-from nlp.embed_onnx import trained_model_path
 from nlp.errors import ModelUnavailableError
+from nlp.model_files import read_trained_model, trained_model_path
 from nlp.overwork import hours_verdict
 from nlp.records import Evidence, Stance, TenetFinding
 from nlp.text import containment, content_stems
@@ -182,19 +182,15 @@ def stance_model_for(embedder_name: str) -> StanceModel:
 
 def load_stance_model(path: Path | None = None) -> StanceModel:
     path = path or default_model_path()
+    body = read_trained_model(path, FEATURES, "value-stance", "nlp.train_stance")
     try:
-        body = json.loads(path.read_text())
-        if body.get("features") != list(FEATURES):
-            raise ModelUnavailableError(
-                f"{path} was trained on other features; retrain with `python -m nlp.train_stance`"
-            )
         return StanceModel(
             Logistic.from_dict(body["involved"]),
             Logistic.from_dict(body["upholds"]),
             float(body["threshold"]),
             int(body["per_document"]),
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:  # a body missing or mangling a part
         raise ModelUnavailableError(f"cannot read the value-stance model {path}: {exc}") from exc
 
 

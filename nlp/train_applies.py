@@ -11,16 +11,15 @@ out-of-fold figures are stored with the model.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from nlp.applies import AppliesModel, default_model_path, tenet_features
-from nlp.embed import Embedder, load_embedder
+from nlp.embed import Embedder
 from nlp.tenets import tenet_findings
-from nlp.training import corpora_arguments, prepare_corpus
+from nlp.training import load_corpora, prepare_corpus
 
 THRESHOLDS = np.arange(0.30, 0.951, 0.025)
 
@@ -108,11 +107,7 @@ def mean_applied_f1(data: list[CorpusData], probs: list[np.ndarray], threshold: 
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=default_model_path())
-    args = corpora_arguments(ap, argv)
-    embedder = load_embedder(args.embedder)
-    data = [corpus_data(c, embedder) for c in args.corpora]
+    args, data = load_corpora(__doc__.splitlines()[0], default_model_path(), argv, corpus_data)
     oof = []
     for i, held in enumerate(data):
         rest = [d for j, d in enumerate(data) if j != i]

@@ -11,17 +11,16 @@ stored with the model.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from nlp.embed import Embedder, load_embedder
+from nlp.embed import Embedder
 from nlp.stance import collect_votes, document_sims, value_findings, vote_strength
 from nlp.stance_model import Logistic, StanceModel, choose, default_model_path, value_features
 from nlp.tenets import tenet_findings
-from nlp.training import corpora_arguments, prepare_corpus
+from nlp.training import load_corpora, prepare_corpus
 
 THRESHOLDS = np.arange(0.20, 0.801, 0.025)
 PER_DOCUMENT = (1, 2, 3)
@@ -96,11 +95,7 @@ def stance_f1(pred: np.ndarray, labels: np.ndarray) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=default_model_path())
-    args = corpora_arguments(ap, argv)
-    embedder = load_embedder(args.embedder)
-    data = [corpus_data(c, embedder) for c in args.corpora]
+    args, data = load_corpora(__doc__.splitlines()[0], default_model_path(), argv, corpus_data)
     oof = []
     for i, held in enumerate(data):
         model = fit([d for j, d in enumerate(data) if j != i])

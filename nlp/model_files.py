@@ -1,0 +1,35 @@
+"""Our trained models' JSON files (``models/*.json``, kept in git): where they live, how they
+are read. The weights themselves are small; each model module builds its object from the body."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nlp.embed_onnx import models_dir
+from nlp.errors import ModelUnavailableError
+
+
+def trained_model_path(file_name: str) -> Path:
+    """In ``$SAYDO_MODELS_DIR`` when it holds the file (an installed service), else the
+    repository's ``models/`` where git keeps it."""
+    env = models_dir() / file_name
+    return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / file_name
+
+
+def read_trained_model(
+    path: Path, features: Sequence[str], what: str, trainer: str
+) -> dict[str, Any]:
+    """The file's JSON body, refused with a clear error when unreadable or trained on other
+    features than the code computes (``trainer``: the module that retrains it)."""
+    try:
+        body = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"cannot read the {what} model {path}: {exc}") from exc
+    if not isinstance(body, dict) or body.get("features") != list(features):
+        raise ModelUnavailableError(
+            f"{path} was trained on other features; retrain with `python -m {trainer}`"
+        )
+    return body
