@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install models demo test lint typecheck unit eval train-applies train-stance valueeval bench bench-smoke clean
+.PHONY: install models demo test lint typecheck unit eval train-applies train-kinds train-stance valueeval bench bench-smoke clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,13 +34,14 @@ unit:
 
 test: models lint unit bench-smoke
 
-# The trained models (models/tenet-applies.json, models/value-stance.json, tracked in git) learn
-# from the gold labels of the development corpora; romeo and sierra are held out of training
-# (and of all tuning) on purpose.
+# The trained models (models/tenet-applies.json, value-stance.json, document-kind.json, tracked
+# in git) learn from the gold labels of the development corpora; tango and uniform are held out
+# of training (and of all tuning) on purpose.
 DEV_CORPORA = corpora/northwind corpora/larkspur corpora/quarry corpora/delta corpora/echo \
 	corpora/foxtrot corpora/golf corpora/hotel corpora/india corpora/juliet corpora/kilo \
-	corpora/lima corpora/mike corpora/november corpora/oscar corpora/papa corpora/quebec
-HELD_OUT_CORPORA = corpora/romeo corpora/sierra
+	corpora/lima corpora/mike corpora/november corpora/oscar corpora/papa corpora/quebec \
+	corpora/romeo corpora/sierra
+HELD_OUT_CORPORA = corpora/tango corpora/uniform
 
 eval: models
 	for c in $(DEV_CORPORA) $(HELD_OUT_CORPORA); do $(BIN)/saydo eval $$c || exit 1; done
@@ -50,6 +51,9 @@ train-applies: models
 
 train-stance: models
 	$(BIN)/python -m nlp.train_stance $(DEV_CORPORA)
+
+train-kinds: models
+	$(BIN)/python -m nlp.train_kinds $(DEV_CORPORA)
 
 valueeval: models
 	$(BIN)/python -m nlp.valueeval --data ../shared/data/valueeval

@@ -8,7 +8,11 @@ read: genre shows in the first sections, and long appendices add noise.
 
 Evaluate on folders whose kind is known::
 
-    python -m nlp.kinds --eval /work/shared/data/realworld
+    python -m nlp.kinds --eval /work/shared/data/realworld                  # these rules alone
+    python -m nlp.kinds --eval /work/shared/data/realworld --embedder onnx  # as the engine infers
+
+With ``--embedder`` the kind is inferred as the engine does it: a title naming its genre, else
+the cue scores together with the opening's similarity to each kind (``nlp.genre``).
 """
 
 from __future__ import annotations
@@ -294,19 +298,51 @@ def _labelled_files(root: Path) -> Iterable[tuple[str, Path]]:
                 yield folder, path
 
 
-def evaluate(root: Path) -> dict[str, Counter[tuple[str, str]]]:
+def evaluate(
+    root: Path, embedder: str | None = None, trained: bool = True
+) -> dict[str, Counter[tuple[str, str]]]:
     """Return, per folder, a counter of ``(expected, predicted)`` pairs over its files.
 
     Files go through front matter removal as ingestion does, so the front matter title counts.
     """
     from nlp.ingest import decode_text, parse_front_matter  # here: ingest imports this module
 
-    results: dict[str, Counter[tuple[str, str]]] = {f: Counter() for f in FOLDER_KINDS}
+    files = []
     for folder, path in _labelled_files(root):
         meta, body, _ = parse_front_matter(decode_text(path.read_bytes()).replace("\r\n", "\n"))
-        predicted = infer_kind(body, meta.get("title"))
-        results[folder][(FOLDER_KINDS[folder], predicted)] += 1
+        files.append((folder, body, meta.get("title")))
+    if embedder is None:
+        predicted = [infer_kind(body, title) for _, body, title in files]
+    else:
+        predicted = _infer_with_encoder(
+            [(body, title) for _, body, title in files], embedder, trained
+        )
+    results: dict[str, Counter[tuple[str, str]]] = {f: Counter() for f in FOLDER_KINDS}
+    for (folder, _, _), kind in zip(files, predicted, strict=True):
+        results[folder][(FOLDER_KINDS[folder], kind)] += 1
     return results
+
+
+def _infer_with_encoder(
+    docs: list[tuple[str, str | None]], embedder_name: str, trained: bool
+) -> list[str]:
+    """Kinds as the engine infers them (nlp.pipeline): title, else cues plus the encoder,
+    weighed by the trained model or (``trained`` False) by the fixed sum."""
+    from nlp.embed import load_embedder  # here: the rules above need no model
+    from nlp.genre import OPENING_SENTENCES, KindClassifier, kind_model_for
+    from nlp.segment import Segmenter
+
+    embedder = load_embedder(embedder_name)
+    classifier = KindClassifier(embedder, kind_model_for(embedder.name) if trained else None)
+    sentences = Segmenter().sentences_many([body for body, _ in docs])
+    out = []
+    for (body, title), sents in zip(docs, sentences, strict=True):
+        opening = embedder.encode([s.text for s in sents[:OPENING_SENTENCES]]) if sents else None
+        named = title_kind(title)
+        if named is None and opening is not None:
+            named = classifier.classify(opening, kind_scores(body, title))
+        out.append(named or infer_kind(body, title))
+    return out
 
 
 def _report(results: dict[str, Counter[tuple[str, str]]]) -> str:
@@ -338,8 +374,12 @@ def main(argv: list[str] | None = None) -> None:
         help="folder with decisions/, postmortems/, promotions/ subfolders",
     )
     parser.add_argument("--misses", action="store_true", help="list misclassified files")
+    parser.add_argument("--embedder", help="infer as the engine does, with this encoder (onnx)")
+    parser.add_argument(
+        "--fixed-sum", action="store_true", help="with --embedder: the untrained weighing"
+    )
     args = parser.parse_args(argv)
-    print(_report(evaluate(args.eval)))
+    print(_report(evaluate(args.eval, args.embedder, not args.fixed_sum)))
     if args.misses:
         _print_misses(args.eval)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from nlp.context import DocContext, SideMatch
 from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
 from nlp.findings_cache import FindingsCache, document_key
-from nlp.genre import KindClassifier
+from nlp.genre import KindClassifier, KindModel, kind_model_for
 from nlp.kinds import kind_scores, title_kind
 from nlp.overwork import HoursSignal, hours_signals
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
@@ -55,18 +55,23 @@ class Auditor:
         cache: FindingsCache | None = None,
         applies: AppliesModel | None = None,
         stance: StanceModel | None = None,
+        kind_model: KindModel | Literal["sum"] | None = None,
     ) -> None:
+        """``applies``, ``stance``, ``kind_model``: the trained models for the encoder when None;
+        ``kind_model="sum"`` infers kinds without one (training does)."""
         self.framework = framework
         self.applies = applies if applies is not None else applies_model_for(embedder.name)
         self.stance = stance if stance is not None else stance_model_for(embedder.name)
         self.embedder = embedder
         self.segmenter = segmenter if segmenter is not None else CachedSegmenter(Segmenter())
         self.index = FrameworkIndex(framework, embedder)
-        self.kinds = KindClassifier(embedder)
+        if kind_model is None:
+            kind_model = kind_model_for(embedder.name)
+        self.kinds = KindClassifier(embedder, None if kind_model == "sum" else kind_model)
         self.cache = cache if cache is not None else FindingsCache()
         self._setup_key = hashlib.sha256(
             f"{framework!r}\0{embedder.name}\0{type(self.segmenter).__name__}\0"
-            f"{self.applies.key}\0{self.stance.key}".encode()
+            f"{self.applies.key}\0{self.stance.key}\0{self.kinds.key}".encode()
         ).hexdigest()
 
     def analyze(

@@ -33,7 +33,11 @@ def prepare_corpus(corpus: Path, embedder: Embedder) -> Prepared:
     """Every document of the corpus segmented and embedded, with no trained model in the way."""
     fw = load_framework((corpus / "framework.yaml").read_bytes())
     auditor = Auditor(
-        fw, embedder=embedder, applies=AppliesModel.disabled(), stance=StanceModel.disabled()
+        fw,
+        embedder=embedder,
+        applies=AppliesModel.disabled(),
+        stance=StanceModel.disabled(),
+        kind_model="sum",
     )
     docs = [r.document for r in ingest_folder(corpus / "docs") if r.document is not None]
     contexts, index = auditor.prepare(docs)
