@@ -22,9 +22,27 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.model_files import read_trained_model, trained_model_path
+from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
 from nlp.records import Direction, TenetFinding, ValueFinding
+from nlp.stance import collect_votes, document_sims, vote_strength
+from nlp.stance_model import FEATURES as VALUE_FEATURES
+from nlp.stance_model import minus_best_other, value_features
+from nlp.text import containment, content_stems
 
+# What the value-stance features (nlp.stance_model) say about the tenet's two values: is the
+# document about them more than about the framework's other values, and do the rule votes lean.
+# Leave-one-corpus-out they lift tenet-applied F1 from 0.723 to 0.750 over 19 corpora: a tenet is
+# applied where its values are at stake.
+_VALUE_COLUMNS = (
+    "cosine of the document's mean sentence to the value's centroid",
+    "that cosine minus the best other value's",
+    "share of the definition's words in the document",
+    "that share minus the best other value's",
+    "rule strength for upholds",
+    "rule strength for violates",
+    "rule strength minus the best other value's",
+    "mean of the three best example z minus the best other value's",
+)
 FEATURES = (
     "best sentence cosine to the tenet",
     "mean of the three best",
@@ -37,6 +55,10 @@ FEATURES = (
     "log sentence count",
     "cosine of the document's mean sentence to the tenet",
     "best cosine minus the best of any other tenet",
+    *(f"preferred value: {name}" for name in _VALUE_COLUMNS),
+    *(f"given-up value: {name}" for name in _VALUE_COLUMNS),
+    "share of the tenet's own words in the document",
+    "that share minus the best other tenet's",
 )
 MODEL_FILE = "tenet-applies.json"
 
@@ -81,11 +103,6 @@ class AppliesModel:
 
 def default_model_path() -> Path:
     return trained_model_path(MODEL_FILE)
-
-
-# The features are cosines between MiniLM vectors; another encoder (the hashing one used in tests)
-# puts them on another scale, where the trained coefficients mean nothing.
-TRAINED_ENCODER = "minilm-l6-v2"
 
 
 def applies_model_for(embedder_name: str) -> AppliesModel:
@@ -133,8 +150,33 @@ def tenet_features(ctx: DocContext, index: FrameworkIndex) -> np.ndarray:
             np.full(n, np.log(len(ctx.sentences) + 1)),
             index.tenet_vecs @ mean_vec,
             best - others,
+            *_value_columns(ctx, index),
+            *_own_words_columns(ctx, index),
         ]
     ).astype(np.float64)
+
+
+_VALUE_INDEX = [VALUE_FEATURES.index(name) for name in _VALUE_COLUMNS]
+
+
+def _value_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
+    """The value-stance features of each tenet's preferred and given-up value (zeros for a side
+    that is no value). Tenet findings are left out: the model speaks only where there are none."""
+    sims = document_sims(ctx, index)
+    votes = collect_votes(ctx, index, [], sims)
+    table = value_features(ctx, index, [], votes, vote_strength, sims)[:, _VALUE_INDEX]
+    blank = np.zeros(len(_VALUE_INDEX))
+    columns = []
+    for sides in (index.prefer_value, index.over_value):
+        rows = np.array([table[index.value_ids.index(v)] if v else blank for v in sides])
+        columns += list(rows.T)
+    return columns
+
+
+def _own_words_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
+    doc = content_stems(ctx.document.text)
+    share = np.array([containment(own, doc) for own in index.tenet_own_stems])
+    return [share, minus_best_other(share)]
 
 
 def unsaid_applications(

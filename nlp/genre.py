@@ -23,10 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from nlp.applies import TRAINED_ENCODER  # the same encoder, for the same reason
 from nlp.embed import Embedder
 from nlp.errors import ModelUnavailableError
-from nlp.model_files import read_trained_model, trained_model_path
+from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
 
 PROTOTYPES: Mapping[str, tuple[str, ...]] = {
     "memo": (

@@ -11,6 +11,10 @@ from typing import Any
 from nlp.embed_onnx import models_dir
 from nlp.errors import ModelUnavailableError
 
+# Our models' features are cosines between MiniLM vectors; another encoder (the hashing one used
+# in tests) puts them on another scale, where the trained coefficients mean nothing.
+TRAINED_ENCODER = "minilm-l6-v2"
+
 
 def trained_model_path(file_name: str) -> Path:
     """In ``$SAYDO_MODELS_DIR`` when it holds the file (an installed service), else the

@@ -24,10 +24,9 @@ from typing import Any
 import numpy as np
 
 from nlp.anchors import FrameworkIndex, ValueSims
-from nlp.applies import TRAINED_ENCODER  # the same encoder, for the same reason
 from nlp.context import DocContext
 from nlp.errors import ModelUnavailableError
-from nlp.model_files import read_trained_model, trained_model_path
+from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
 from nlp.overwork import hours_verdict
 from nlp.records import Evidence, Stance, TenetFinding
 from nlp.text import containment, content_stems
@@ -221,7 +220,7 @@ def value_features(
             n_up,
             n_down,
             *_similarity_columns(ctx, index, sims),
-            _minus_best_other(rule),
+            minus_best_other(rule),
             np.minimum(np.argsort(np.argsort(-rule)), 5),
             *_tradeoff_columns(ctx, ids),
             *_tenet_columns(index, tenets),
@@ -258,12 +257,12 @@ def _similarity_columns(
         np.log1p((neg_z >= 2).sum(axis=0)),
         stated,
         to_centre,
-        _minus_best_other(to_centre),
+        minus_best_other(to_centre),
         name_share,
         def_share,
-        _minus_best_other(def_share),
-        _minus_best_other(_top3(pos_z)),
-        _minus_best_other(_top3(neg_z)),
+        minus_best_other(def_share),
+        minus_best_other(_top3(pos_z)),
+        minus_best_other(_top3(neg_z)),
     ]
 
 
@@ -316,7 +315,7 @@ def _top3(sims: np.ndarray) -> np.ndarray:
     return np.sort(sims, axis=0)[-3:].mean(axis=0)
 
 
-def _minus_best_other(col: np.ndarray) -> np.ndarray:
+def minus_best_other(col: np.ndarray) -> np.ndarray:
     """Each entry minus the largest of the others: how far this value stands out."""
     col = np.asarray(col, dtype=np.float64)
     if len(col) < 2:
