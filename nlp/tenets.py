@@ -94,6 +94,38 @@ CONCESSION = re.compile(
     r"are aware|am aware)\b|\b(?:i'm|we're|i’m|we’re) aware\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
     re.IGNORECASE,
 )
+# A concession aimed at the tenet itself ("I know the tenet says ...", "I'm conscious that our
+# airworthiness-over-cost tenet says ...", "I have considered the re-staffing tenet", "Yes, our
+# tenet says ..."): writers acknowledge a tenet this way only on their way past it. Over 21
+# corpora, 51 of the 53 explicit citations written so were labelled against (the two others were
+# "what we know", not about the tenet), so the concession alone sets the tenet aside.
+TENET_CONCESSION = re.compile(
+    # "what we know" and "all we know" concede nothing
+    r"(?:(?<!what )(?<!all )(?<!how )\b(?:we|i)\s+(?:all\s+)?(?:know|realise|realize|understand|recogni[sz]e|acknowledge|"
+    r"(?:have|'ve|’ve) (?:considered|weighed|read))|\b(?:i'm|we're|i’m|we’re|i am|we are) "
+    r"(?:aware|conscious|mindful)|^\s*yes,)\b[^.;]{0,40}\b(?:tenets?|principles?|rule|says?|"
+    r"committed)\b",
+    re.IGNORECASE,
+)
+# The writer declaring, a few sentences after the citation, that the decision sets the tenet
+# aside: "I am setting the tenet aside for this tour", "I'm proposing that we knowingly set
+# core-before-cloud aside", "This runs against the tenet". Present or future and first person
+# (or "this"), so that a postmortem recounting someone else's decision does not count.
+# ... unless the next sentence draws the tenet's own conclusion: "So the lot stays on hold."
+COMPLIES = re.compile(
+    r"^\s*(?:so|hence|therefore|accordingly|that's why|that is why)\b(?![^.;]*\b(?:but|against|"
+    r"aside|exception)\b)|\bwe (?:followed|are following|'re following|will follow|'ll follow|"
+    r"stuck to|are sticking to|'re sticking to) (?:it|the tenet|the rule)\b",
+    re.IGNORECASE,
+)
+DECLARED_ASIDE = re.compile(
+    r"\b(?:i|we)(?:'m| am|'re| are|'ll| will| have|'ve)?\s+(?:\w+\s+){0,4}?"
+    r"(?:set(?:ting)?|putting) (?:[\w-]+\s+){1,3}aside\b|"
+    r"\b(?:this|that|it|the decision|the plan) (?:runs|goes|cuts|is going) against (?:the|our|this|that) "
+    r"(?:[\w-]+ )?(?:tenets?|principles?|rules?)\b",
+    re.IGNORECASE,
+)
+DECLARED_WINDOW = 8  # sentences after the citation: its section, in practice
 # The sentence after a citation going against the tenet it names by pronoun: "We discussed it
 # and we've concluded we're going against it here."
 BACK_ASIDE = re.compile(
@@ -474,11 +506,19 @@ def _direction(
             return "against"
     if recounted:
         return "follows"
+    if hits and not postmortem and _declared_aside(ctx, hits[0].sentence):
+        return "against"
     if pairs:
         against = sum(s for _, s, d in pairs if d == "against")
         follows = sum(s for _, s, d in pairs if d == "follows")
         return "against" if against > follows else "follows"
     return "follows"
+
+
+def _declared_aside(ctx: DocContext, cited: int) -> bool:
+    """A declaration a few sentences after the citation that the tenet is set aside."""
+    window = ctx.sentences[cited + 1 : cited + 1 + DECLARED_WINDOW]
+    return any(DECLARED_ASIDE.search(s.text) and not NEGATED_ASIDE.search(s.text) for s in window)
 
 
 def sets_tenet_aside(
@@ -503,6 +543,8 @@ def sets_tenet_aside(
     if after and BACK_ASIDE.search(after[0]) and not NEGATED_ASIDE.search(after[0]):
         return True
     if after and WOULD_HAVE_US.search(text) and DECLINED.search(after[0]):
+        return True
+    if TENET_CONCESSION.search(text) and not any(COMPLIES.search(f) for f in after):
         return True
     concession = CONCESSION.search(text) or LEAD_CONCESSION.match(text)
     if concession:

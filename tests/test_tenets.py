@@ -387,3 +387,49 @@ def test_the_tenets_own_words_and_quotations_set_nothing_aside() -> None:
     # an act stays an aside even when the tenet uses the verb ("before we break that")
     own = frozenset(content_stems("we reduce service before we break that"))
     assert sets_tenet_aside("I'm aware of the tenet.", ["This rota breaks it six times."], own)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "following", "aside"),
+    [
+        # a concession aimed at the tenet sets it aside, however far off the decision is
+        ("I know the tenet says a staged rollout wins.", "Here is the background.", True),
+        (
+            "I'm conscious that our safety-over-season tenet says we do not push to save a week.",
+            "",
+            True,
+        ),
+        ("I have considered the re-staffing tenet - that we add people first.", "", True),
+        # ... unless what follows draws the tenet's own conclusion
+        ("I know the tenet says a staged rollout wins.", "So the rollout waits a week.", False),
+        ("I know the tenet says a staged rollout wins.", "So, but only this once, we push.", True),
+        # a concession about something else is no aside
+        ("We post what we know within the hour, per our tenet.", "", False),
+    ],
+)
+def test_a_concession_aimed_at_the_tenet_sets_it_aside(
+    sentence: str, following: str, aside: bool
+) -> None:
+    assert sets_tenet_aside(sentence, [following] if following else []) is aside
+
+
+def _direction_of(text: str, kind: str = "memo") -> str | None:
+    found = _analyze([("d1", text, kind)])[0]
+    return next((t.direction for t in found.tenets if t.tenet == "safety-over-season"), None)
+
+
+def test_a_declaration_in_the_citations_section_sets_the_tenet_aside() -> None:
+    cited = (
+        "Our tenet says that when the season deadline and rollout safety conflict, a staged "
+        "rollout that lands late wins. The growers need the schedule fix before planting. "
+        "The vendor cannot move the date. "
+    )
+    assert _direction_of(cited + "I am setting the tenet aside for this release.") == "against"
+    assert _direction_of(cited + "This runs against the tenet, and I own that.") == "against"
+    assert _direction_of(cited + "We will hold the rollout for the rings.") == "follows"
+    # a postmortem's declarations recount the decision, they do not make it
+    told = cited + "I am setting the tenet aside for this release."
+    assert _direction_of(told, kind="postmortem") == "follows"
+    # too far from the citation to be about it
+    far = cited + " ".join(f"Step {i} of the plan is routine." for i in range(9))
+    assert _direction_of(far + " I am setting the tenet aside for this release.") == "follows"
