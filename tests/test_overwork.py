@@ -138,6 +138,21 @@ def test_audit_reports_the_pace_gap_and_tenet_against() -> None:
     }
 
 
+def test_after_hours_work_told_in_a_postmortem_applies_no_tenet_by_itself() -> None:
+    auditor = Auditor(
+        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
+    )
+    text = (
+        "The cache cluster failed at 02:10. Ana worked through the night and the weekend to "
+        "restore it before the Monday launch date."
+    )
+    doc = auditor.analyze([Document("pm1", text, kind="postmortem")])[0]
+    assert ("humane-hours", "violates") in {(v.value, v.stance) for v in doc.values}
+    assert "slip-the-date" not in {t.tenet for t in doc.tenets}
+    praised = auditor.analyze([Document("p2", text, kind="promotion")])[0]
+    assert "slip-the-date" in {t.tenet for t in praised.tenets}
+
+
 def test_a_value_whose_anti_patterns_name_heroic_overnight_saves_is_about_hours() -> None:
     fw = load_framework(
         """
