@@ -65,7 +65,7 @@ EMBED_WEIGHT = 10.0
 CUE_WEIGHT = 0.3
 CUE_CAP = 10.0
 OTHER_PENALTY = 0.6
-CUE_KINDS = ("memo", "promotion", "postmortem")  # the kinds with cue rules (nlp.kinds)
+CUE_KINDS = ("memo", "promotion", "postmortem", "other")  # the kinds with cue rules (nlp.kinds)
 FEATURES = (
     *(f"{k} cue score, capped at {CUE_CAP:g}, over {CUE_CAP:g}" for k in CUE_KINDS),
     *(f"log(1 + {k} cue score)" for k in CUE_KINDS),

@@ -68,7 +68,16 @@ _CUE_TABLE: tuple[tuple[str, float, bool, tuple[str, ...]], ...] = (
         r"\bcompromised?\b",
         r"\battack(?:er)?s?\b",
     )),
+    # Reviews that do not call themselves incident reports ("This after-action review covers",
+    # "Port Halem: learning review", "This is a review of the intake delays").
+    ("postmortem", 3, False, (
+        r"\bafter[- ]action review\b",
+        r"\blearning review\b",
+        r"(?m)^\W*(?:this is )?(?:a |an )?review of\b",
+        r"\binvestigation (?:summary|report|findings)\b",
+    )),
     ("postmortem", 3, True, (
+        r"^what happened\b",
         r"^timeline\b",
         r"^action items?\b",
         r"^lessons learn(?:ed|t)\b",
@@ -95,6 +104,15 @@ _CUE_TABLE: tuple[tuple[str, float, bool, tuple[str, ...]], ...] = (
         r"\bpromot(?:e|ing) [a-z]+(?: [a-z]+)? to (?:senior|staff|principal|lead|level|l\d|manager|director|engineering manager)\b",
         r"\bcareer (?:ladder|path|framework|development|check-?in)s?\b",
         r"\bself[- ](?:review|assessment)\b",
+    )),
+    ("promotion", 3, False, (
+        # "Proposed role: Senior SRE", "Proposing Carla Mendes for Senior Community Manager",
+        # "Live Ops Engineer → Senior Live Ops Engineer", "in support of tenure for"
+        r"\b(?:current|proposed|new|target) (?:role|title|level|grade)\s*:",
+        r"\bpropos(?:e|ing|al:?) [a-z]+(?: [a-z]+)? (?:for|to) (?:the role of |the )?(?:senior|staff|"
+        r"principal|lead|team lead|head|manager|director|partner)\b",
+        r"(?:→|->)\s*(?:senior|staff|principal|lead|head|manager|director)\b",
+        r"\btenure (?:recommendation|committee|review|case)\b|\bin support of tenure\b",
     )),
     ("promotion", 2, False, (
         r"\bpromot(?:ion|ions|ed|e)\b",
@@ -126,6 +144,18 @@ _CUE_TABLE: tuple[tuple[str, float, bool, tuple[str, ...]], ...] = (
         r"^promotion\b",
         r"^(?:self[- ])?(?:assessment|review)\b",
         r"^accomplishments\b",
+    )),
+    # Meeting notes, newsletters, all-hands and year-end letters: the genre of "other".
+    ("other", 4, False, (
+        r"(?m)^\W*(?:present|attendees|apologies|in attendance)\W*:",
+        r"\b(?:meeting notes|minutes of|agenda)\b",
+        r"\bfrequently asked questions\b",
+    )),
+    ("other", 2, False, (
+        r"(?m)^\W*(?:dear (?:colleagues|friends|all|everyone)|hi everyone|hello everyone|"
+        r"to everyone at)\b",
+        r"\bnewsletter\b",
+        r"\b(?:end of (?:the )?year|year[- ]end|mid-?year|looking back on)\b",
     )),
     # Decision memos, ADRs, RFCs, PEPs, KEPs.
     ("memo", 4, False, (
@@ -224,7 +254,7 @@ def kind_scores(text: str, title: str | None = None) -> dict[str, float]:
     opening = text[:OPENING_CHARS]
     body = f"{title or ''}\n{opening}".lower()
     heads = headings(opening) + ([_plain_heading(title)] if title else [])
-    scores: dict[str, float] = {"memo": 0.0, "promotion": 0.0, "postmortem": 0.0}
+    scores: dict[str, float] = {"memo": 0.0, "promotion": 0.0, "postmortem": 0.0, "other": 0.0}
     for cue in CUES:
         if cue.heading_only:
             if any(cue.pattern.search(h) for h in heads):

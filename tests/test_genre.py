@@ -13,6 +13,7 @@ from engine_helpers import HELD_OUT
 from nlp.embed import HashEmbedder
 from nlp.errors import ModelUnavailableError
 from nlp.genre import (
+    CUE_KINDS,
     FEATURES,
     PROTOTYPES,
     KindClassifier,
@@ -25,6 +26,7 @@ from nlp.genre import (
 from nlp.train_kinds import CorpusData, accuracy, fit
 
 KINDS = tuple(PROTOTYPES)
+PROTOTYPE_COLUMN = 2 * len(CUE_KINDS)  # FEATURES: capped cues, log cues, then prototypes
 
 
 def _model(favoured: str) -> KindModel:
@@ -73,10 +75,10 @@ def test_a_model_survives_its_json() -> None:
 def test_features_cap_and_log_the_cue_scores() -> None:
     similarity = {"memo": 0.1, "promotion": 0.2, "postmortem": 0.3, "other": 0.4}
     row = kind_features({"memo": 25.0, "promotion": 0.0, "postmortem": 3.0}, similarity)
-    assert len(row) == len(FEATURES)
-    assert row[:3].tolist() == [1.0, 0.0, 0.3]  # capped at 10, over 10
-    assert row[3] == pytest.approx(np.log1p(25.0)) and row[4] == 0.0
-    assert row[6:].tolist() == [0.1, 0.2, 0.3, 0.4]
+    assert len(row) == len(FEATURES) == 3 * len(CUE_KINDS)
+    assert row[:4].tolist() == [1.0, 0.0, 0.3, 0.0]  # capped at 10, over 10; no "other" cue
+    assert row[4] == pytest.approx(np.log1p(25.0)) and row[5] == 0.0
+    assert row[8:].tolist() == [0.1, 0.2, 0.3, 0.4]
 
 
 def test_the_classifier_asks_the_model_when_it_has_one() -> None:
@@ -94,7 +96,7 @@ def test_the_trainer_learns_a_separable_signal_and_keeps_the_title_rule() -> Non
     kinds = [KINDS[i % 4] for i in range(80)]
     features = rng.normal(size=(80, len(FEATURES)))
     for i, kind in enumerate(kinds):  # each kind lifts its own prototype similarity
-        features[i, 6 + KINDS.index(kind)] += 3.0
+        features[i, PROTOTYPE_COLUMN + KINDS.index(kind)] += 3.0
     half = [
         CorpusData(name, features[sl], kinds[sl], [None] * 40, ["memo"] * 40)
         for name, sl in (("a", slice(0, 40)), ("b", slice(40, 80)))
