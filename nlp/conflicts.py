@@ -23,7 +23,8 @@ def document_conflicts(
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, str], Evidence | None] = {}
     for tr in f.tradeoffs:
-        if tr.winner and tr.loser and tr.winner != tr.loser:
+        # a tenet's trade-off is counted below, once, from the tenet finding itself
+        if tr.basis == "phrase" and tr.winner and tr.loser and tr.winner != tr.loser:
             key = _key(tr.winner, tr.loser)
             votes[key][tr.winner] += 1
             evidence.setdefault(key, tr.evidence[0] if tr.evidence else None)

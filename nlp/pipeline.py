@@ -33,7 +33,7 @@ from nlp.segment import CachedSegmenter, Segmenter, SentenceSplitter
 from nlp.stance import value_findings
 from nlp.stance_model import StanceModel, stance_model_for
 from nlp.suggest import memo_score, suggestions
-from nlp.tenets import tenet_findings
+from nlp.tenets import tenet_findings, tenet_tradeoffs
 from nlp.tradeoffs import RawTradeoff, find_tradeoffs
 
 Progress = Callable[[int, int], None]
@@ -199,7 +199,9 @@ class Auditor:
         tenets = tenet_findings(ctx, index)
         values = value_findings(ctx, index, tenets, self.stance)
         tenets += unsaid_applications(ctx, index, self.applies, tenets, values)
-        tradeoffs = tuple(
+        derived = tenet_tradeoffs(tenets, index)
+        made = {frozenset({t.winner, t.loser} - {None}) for t in derived}
+        said = [
             Tradeoff(
                 t.winner,
                 t.loser,
@@ -208,7 +210,10 @@ class Auditor:
                 t.raw.loser_text,
             )
             for t in ctx.tradeoffs
-        )
+            # a phrase between the values of an applied tenet is that tenet's trade-off again
+            if frozenset({t.winner, t.loser} - {None}) not in made
+        ]
+        tradeoffs = (*derived, *said)
         return DocumentFindings(ctx.document, tuple(tenets), tuple(values), tradeoffs)
 
 

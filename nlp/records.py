@@ -97,13 +97,20 @@ class ValueFinding:
     evidence: tuple[Evidence, ...]
 
 
+TradeoffBasis = Literal["phrase", "tenet"]
+
+
 @dataclass(frozen=True)
 class Tradeoff:
+    """A value that won over another in one document. ``basis`` "phrase": the document says so
+    ("we chose X over Y"); "tenet": it applies a tenet, which makes that tenet's trade-off."""
+
     winner: str | None
     loser: str | None
     evidence: tuple[Evidence, ...]
     winner_text: str = ""
     loser_text: str = ""
+    basis: TradeoffBasis = "phrase"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def document_dict(f: DocumentFindings) -> dict[str, Any]:
                 "loser": t.loser,
                 "winner_text": t.winner_text,
                 "loser_text": t.loser_text,
+                "basis": t.basis,
                 "evidence": [e.as_dict() for e in t.evidence],
             }
             for t in f.tradeoffs

@@ -15,7 +15,7 @@ def memo_score(f: DocumentFindings) -> float:
         score += 0.25
     if any(t.direction == "follows" for t in f.tenets):
         score += 0.1
-    if f.tradeoffs:
+    if any(t.basis == "phrase" for t in f.tradeoffs):
         score += 0.05  # names what it gives up
     up = sum(v.stance == "upholds" for v in f.values)
     down = sum(v.stance == "violates" for v in f.values)
@@ -52,7 +52,7 @@ def suggestions(f: DocumentFindings, index: FrameworkIndex) -> list[str]:
             )
     if not any(t.mode == "explicit" for t in f.tenets):
         out.extend(_uncited_tradeoffs(f, index))
-    if not f.tradeoffs and not f.tenets:
+    if not f.tradeoffs and not f.tenets:  # a tenet's trade-off comes with the tenet
         out.append(
             "States no trade-off: name what this decision gives up and which value or "
             "tenet decides it."
@@ -62,7 +62,7 @@ def suggestions(f: DocumentFindings, index: FrameworkIndex) -> list[str]:
 
 def _uncited_tradeoffs(f: DocumentFindings, index: FrameworkIndex) -> list[str]:
     out = []
-    for tr in f.tradeoffs[:2]:
+    for tr in [t for t in f.tradeoffs if t.basis == "phrase"][:2]:
         tenet = _relevant_tenet(tr, index)
         hint = f"; relevant tenet: “{index.framework.tenet(tenet).text}”" if tenet else ""
         out.append(

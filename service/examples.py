@@ -145,7 +145,9 @@ DOCUMENT_FINDINGS = {
     ],
     "values": [{"value": "customer-trust", "stance": "violates", "score": 0.8,
                 "evidence": [EVIDENCE]}],
-    "tradeoffs": [{"winner": "ship-to-learn", "loser": "customer-trust", "evidence": [EVIDENCE]}],
+    "tradeoffs": [
+        {"winner": "ship-to-learn", "loser": "customer-trust", "basis": "phrase", "evidence": [EVIDENCE]}
+    ],
     "themes": [],
 }  # fmt: skip
 

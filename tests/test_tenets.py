@@ -433,3 +433,52 @@ def test_a_declaration_in_the_citations_section_sets_the_tenet_aside() -> None:
     # too far from the citation to be about it
     far = cited + " ".join(f"Step {i} of the plan is routine." for i in range(9))
     assert _direction_of(far + " I am setting the tenet aside for this release.") == "follows"
+
+
+TWO_SIDED = """
+organization: Test
+values:
+  - id: seasons
+    name: Land it in season
+    definition: A feature that misses the planting season misses a year.
+  - id: careful
+    name: Careful staged rollouts
+    definition: Firmware reaches devices in staged rings.
+tenets:
+  - id: safety-over-season
+    text: When the season deadline and rollout safety conflict, a staged rollout that lands late wins.
+    prefer: a careful staged rollout
+    over: the season deadline
+    values: [careful, seasons]
+"""
+
+
+def test_an_applied_tenet_makes_its_trade_off_and_a_phrase_does_not_repeat_it() -> None:
+    followed, against = _analyze(
+        [
+            (
+                "f1",
+                "Per our tenet, a staged rollout that lands late wins over the season deadline. "
+                "We chose the staged rollout over the season deadline.",
+                "memo",
+            ),
+            (
+                "a1",
+                "Per our tenet, a staged rollout that lands late wins over the season deadline. "
+                "We are setting the tenet aside for this release and pushing to everyone.",
+                "memo",
+            ),
+        ],
+        TWO_SIDED,
+    )
+    made = [t for t in followed.tradeoffs if t.basis == "tenet"]
+    assert [(t.winner, t.loser) for t in made] == [("careful", "seasons")]
+    assert made[0].evidence and "Per our tenet" in made[0].evidence[0].text
+    # "We chose the staged rollout over the season deadline" is the same trade-off, said once
+    assert not [
+        t
+        for t in followed.tradeoffs
+        if {t.winner, t.loser} == {"careful", "seasons"} and t.basis == "phrase"
+    ]
+    reversed_ = [(t.winner, t.loser) for t in against.tradeoffs if t.basis == "tenet"]
+    assert reversed_ == [("seasons", "careful")]
