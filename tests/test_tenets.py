@@ -383,7 +383,8 @@ def test_the_tenets_own_words_and_quotations_set_nothing_aside() -> None:
     assert not sets_tenet_aside(quoted, [], own)
     assert not sets_tenet_aside("The 30-day waiver tenet exists for exactly this.", [], own)
     # without the tenet's words known, "waiver" reads as waiving it
-    assert sets_tenet_aside("The 30-day waiver tenet exists for exactly this.", [])
+    assert sets_tenet_aside("The 30-day waiver tenet applies; we are waiving it.", [])
+    assert not sets_tenet_aside("The waiver tenet exists for exactly this.", [])  # affirmed
     # an act stays an aside even when the tenet uses the verb ("before we break that")
     own = frozenset(content_stems("we reduce service before we break that"))
     assert sets_tenet_aside("I'm aware of the tenet.", ["This rota breaks it six times."], own)
@@ -405,6 +406,12 @@ def test_the_tenets_own_words_and_quotations_set_nothing_aside() -> None:
         ("I know the tenet says a staged rollout wins.", "So, but only this once, we push.", True),
         # a concession about something else is no aside
         ("We post what we know within the hour, per our tenet.", "", False),
+        ("Yes, our tenet says we slip the deadline before one person carries it.", "", True),
+        ("Our right-over-fast tenet would have us keep the manual check.", "", True),
+        # a citation saying the tenet is doing its job
+        ("This is the reschedule rule doing exactly what it's meant to do.", "", False),
+        ("We have a tenet for exactly this, and we've been ignoring it on rugs.", "", False),
+        ("The tenet isn't something I get to suspend because the week matters.", "", False),
     ],
 )
 def test_a_concession_aimed_at_the_tenet_sets_it_aside(
