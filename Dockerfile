@@ -24,8 +24,9 @@ COPY service ./service
 RUN pip install .
 
 # Export the encoder to ONNX now, so the container never downloads or converts at run time; the
-# tenet-applies and value-stance models are our own small trained artifacts, kept in git.
-COPY models/tenet-applies.json models/value-stance.json ./models/
+# tenet-applies, value-stance and document-kind models are our own small trained artifacts, kept
+# in git.
+COPY models/tenet-applies.json models/value-stance.json models/document-kind.json ./models/
 RUN python -m nlp.build_onnx --out models
 
 RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home saydo
