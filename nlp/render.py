@@ -560,7 +560,9 @@ def _tradeoff_label(t: Mapping[str, Any]) -> str:
     loser = t.get("loser") or (
         f"“{t['loser_text']}” {UNSTATED}" if t.get("loser_text") else UNSTATED
     )
-    return f"{winner} → {loser}"
+    # a tenet's trade-off is inferred from applying the tenet, not read in the text: say so
+    source = " (by the tenet applied)" if t.get("basis") == "tenet" else ""
+    return f"{winner} → {loser}{source}"
 
 
 def _tenet_tags(t: Mapping[str, Any]) -> list[Any]:

@@ -366,3 +366,16 @@ def test_render_html_starts_with_a_real_doctype() -> None:
     from nlp.render import render_html
 
     assert render_html({}).startswith("<!doctype html>\n<html")
+
+
+def test_a_tenets_trade_off_is_labelled_as_inferred(report: dict[str, Any]) -> None:
+    report = copy.deepcopy(report)
+    doc = report["documents"][0]
+    doc["tradeoffs"] = [
+        {"winner": "customer-trust", "loser": None, "basis": "tenet", "evidence": []},
+        {"winner": "ship-to-learn", "loser": None, "basis": "phrase", "evidence": []},
+    ]
+    md = render_markdown(report)
+    assert "customer-trust → " in md and "(by the tenet applied)" in md
+    assert md.count("(by the tenet applied)") == 1  # the phrase one is read in the text
+    assert "(by the tenet applied)" in render_html(report)
