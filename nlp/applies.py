@@ -24,10 +24,10 @@ from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
 from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
 from nlp.records import Direction, TenetFinding, ValueFinding
-from nlp.stance import collect_votes, document_sims, vote_strength
+from nlp.stance import ValueEvidence, value_evidence
 from nlp.stance_model import FEATURES as VALUE_FEATURES
-from nlp.stance_model import minus_best_other, value_features
-from nlp.text import containment, content_stems
+from nlp.stance_model import minus_best_other
+from nlp.text import containment
 
 # What the value-stance features (nlp.stance_model) say about the tenet's two values: is the
 # document about them more than about the framework's other values, and do the rule votes lean.
@@ -80,6 +80,10 @@ class AppliesModel:
         return cls(np.zeros(k), np.ones(k), np.zeros(k), 0.0, threshold=2.0)
 
     @property
+    def enabled(self) -> bool:
+        return self.threshold <= 1.0
+
+    @property
     def key(self) -> str:
         """Identifies the model in cache keys."""
         return self.to_json()
@@ -124,8 +128,12 @@ def load_applies_model(path: Path | None = None) -> AppliesModel:
     )
 
 
-def tenet_features(ctx: DocContext, index: FrameworkIndex) -> np.ndarray:
-    """(n_tenets, len(FEATURES)) for one document; empty when it has no sentences."""
+def tenet_features(
+    ctx: DocContext, index: FrameworkIndex, evidence: ValueEvidence | None = None
+) -> np.ndarray:
+    """(n_tenets, len(FEATURES)) for one document; empty when it has no sentences.
+    ``evidence``: the document's value evidence gathered with no tenet findings, when the
+    caller has it already (nlp.stance.value_evidence)."""
     n = len(index.tenet_ids)
     if not len(ctx.vecs) or not n:
         return np.zeros((0, len(FEATURES)))
@@ -150,7 +158,7 @@ def tenet_features(ctx: DocContext, index: FrameworkIndex) -> np.ndarray:
             np.full(n, np.log(len(ctx.sentences) + 1)),
             index.tenet_vecs @ mean_vec,
             best - others,
-            *_value_columns(ctx, index),
+            *_value_columns(index, evidence or value_evidence(ctx, index, [])),
             *_own_words_columns(ctx, index),
         ]
     ).astype(np.float64)
@@ -159,12 +167,10 @@ def tenet_features(ctx: DocContext, index: FrameworkIndex) -> np.ndarray:
 _VALUE_INDEX = [VALUE_FEATURES.index(name) for name in _VALUE_COLUMNS]
 
 
-def _value_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
+def _value_columns(index: FrameworkIndex, evidence: ValueEvidence) -> list[np.ndarray]:
     """The value-stance features of each tenet's preferred and given-up value (zeros for a side
     that is no value). Tenet findings are left out: the model speaks only where there are none."""
-    sims = document_sims(ctx, index)
-    votes = collect_votes(ctx, index, [], sims)
-    table = value_features(ctx, index, [], votes, vote_strength, sims)[:, _VALUE_INDEX]
+    table = evidence.features[:, _VALUE_INDEX]
     blank = np.zeros(len(_VALUE_INDEX))
     columns = []
     for sides in (index.prefer_value, index.over_value):
@@ -174,8 +180,7 @@ def _value_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
 
 
 def _own_words_columns(ctx: DocContext, index: FrameworkIndex) -> list[np.ndarray]:
-    doc = content_stems(ctx.document.text)
-    share = np.array([containment(own, doc) for own in index.tenet_own_stems])
+    share = np.array([containment(own, ctx.stems) for own in index.tenet_own_stems])
     return [share, minus_best_other(share)]
 
 
@@ -185,11 +190,13 @@ def unsaid_applications(
     model: AppliesModel,
     found: list[TenetFinding],
     values: list[ValueFinding],
+    evidence: ValueEvidence | None = None,
 ) -> list[TenetFinding]:
-    """At most one implicit finding, for a document in which the rules found no tenet."""
-    if found:
+    """At most one implicit finding, for a document in which the rules found no tenet.
+    ``evidence``: the document's value evidence for ``found``, when the caller has it."""
+    if found or not model.enabled:
         return []
-    features = tenet_features(ctx, index)
+    features = tenet_features(ctx, index, evidence)
     if not len(features):
         return []
     prob = model.probability(features)

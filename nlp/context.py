@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from nlp.overwork import HoursSignal
 from nlp.records import Document, Evidence
 from nlp.segment import Sentence
+from nlp.text import content_stems
 from nlp.tradeoffs import RawTradeoff
 
 
@@ -30,6 +32,11 @@ class DocContext:
     vecs: np.ndarray
     tradeoffs: list[SideMatch]
     hours: list[HoursSignal] = field(default_factory=list)  # after-hours work (nlp.overwork)
+
+    @functools.cached_property
+    def stems(self) -> set[str]:
+        """The document's content word stems (nlp.text), computed once."""
+        return content_stems(self.document.text)
 
     def evidence(self, i: int) -> Evidence:
         s = self.sentences[i]

@@ -30,7 +30,7 @@ from nlp.overwork import HoursSignal, hours_signals
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
 from nlp.segment import CachedSegmenter, Segmenter, SentenceSplitter
-from nlp.stance import value_findings
+from nlp.stance import value_evidence, value_findings
 from nlp.stance_model import StanceModel, stance_model_for
 from nlp.suggest import memo_score, suggestions
 from nlp.tenets import tenet_findings, tenet_tradeoffs
@@ -197,8 +197,10 @@ class Auditor:
 
     def _findings(self, ctx: DocContext, index: FrameworkIndex) -> DocumentFindings:
         tenets = tenet_findings(ctx, index)
-        values = value_findings(ctx, index, tenets, self.stance)
-        tenets += unsaid_applications(ctx, index, self.applies, tenets, values)
+        # gathered once: the stance decision and the tenet-applies model both read it
+        evidence = value_evidence(ctx, index, tenets)
+        values = value_findings(ctx, index, tenets, self.stance, evidence)
+        tenets += unsaid_applications(ctx, index, self.applies, tenets, values, evidence)
         derived = tenet_tradeoffs(tenets, index)
         made = {frozenset({t.winner, t.loser} - {None}) for t in derived}
         said = [

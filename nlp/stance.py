@@ -12,8 +12,10 @@ instead: embeddings cannot tell praise of an all-nighter from the value's own ex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -54,21 +56,50 @@ MAX_VALUES_PER_DOCUMENT = 2
 MIN_EVIDENCE_WORDS = 5
 
 
+@dataclass
+class ValueEvidence:
+    """What one document says about every value, gathered once for a set of tenet findings: its
+    behaviour similarities (None without sentences), the votes, and on demand the stance model's
+    features. The stance decision and the tenet-applies model (nlp.applies) both read it."""
+
+    ctx: DocContext
+    index: FrameworkIndex
+    tenets: list[TenetFinding]
+    sims: ValueSims | None
+    votes: Votes
+
+    @functools.cached_property
+    def features(self) -> np.ndarray:
+        """``nlp.stance_model.FEATURES`` per value, (n_values, features)."""
+        return value_features(
+            self.ctx, self.index, self.tenets, self.votes, vote_strength, self.sims
+        )
+
+
+def value_evidence(
+    ctx: DocContext, index: FrameworkIndex, tenets: list[TenetFinding]
+) -> ValueEvidence:
+    sims = document_sims(ctx, index)
+    return ValueEvidence(ctx, index, tenets, sims, collect_votes(ctx, index, tenets, sims))
+
+
 def value_findings(
     ctx: DocContext,
     index: FrameworkIndex,
     tenets: list[TenetFinding],
     model: StanceModel | None = None,
+    evidence: ValueEvidence | None = None,
 ) -> list[ValueFinding]:
     """One finding per value with enough evidence, strongest first.
 
     With a trained ``model`` (nlp.stance_model) it decides which values and which way from the
     votes and the document's similarity to each value; without one the strongest vote does.
+    ``evidence``: already gathered for these ``tenets`` (``value_evidence``).
     """
-    sims = document_sims(ctx, index)
-    votes = collect_votes(ctx, index, tenets, sims)
+    evidence = evidence or value_evidence(ctx, index, tenets)
+    votes = evidence.votes
     if model is not None and model.enabled:
-        return _modelled(ctx, index, tenets, votes, model, sims)
+        return _modelled(ctx, index, evidence, model)
     out = []
     for vid in index.value_ids:
         up = vote_strength(votes.get((vid, "upholds"), []))
@@ -77,32 +108,28 @@ def value_findings(
         score = max(up, down)
         if score < MIN_SCORE:
             continue
-        evidence = [e for _, e in sorted(votes[(vid, stance)], key=lambda x: -x[0])]
-        out.append(ValueFinding(vid, stance, round(score, 3), tuple(_dedupe(evidence)[:3])))
+        quotes = [e for _, e in sorted(votes[(vid, stance)], key=lambda x: -x[0])]
+        out.append(ValueFinding(vid, stance, round(score, 3), tuple(_dedupe(quotes)[:3])))
     return sorted(out, key=lambda f: -f.score)[:MAX_VALUES_PER_DOCUMENT]
 
 
 def _modelled(
-    ctx: DocContext,
-    index: FrameworkIndex,
-    tenets: list[TenetFinding],
-    votes: Votes,
-    model: StanceModel,
-    sims: ValueSims | None,
+    ctx: DocContext, index: FrameworkIndex, evidence: ValueEvidence, model: StanceModel
 ) -> list[ValueFinding]:
+    sims, votes = evidence.sims, evidence.votes
     if sims is None:
         return []
-    features = value_features(ctx, index, tenets, votes, vote_strength, sims)
+    features = evidence.features
     involved = model.involved.probability(features)
     upholds = model.upholds.probability(features)
     out = []
     for j, stance in choose(involved, upholds, features, model.threshold, model.per_document):
         vid = index.value_ids[j]
-        evidence = [e for _, e in sorted(votes.get((vid, stance), []), key=lambda x: -x[0])]
-        if not evidence:
-            evidence = [_closest_sentence(ctx, sims, j, stance)]
+        quotes = [e for _, e in sorted(votes.get((vid, stance), []), key=lambda x: -x[0])]
+        if not quotes:
+            quotes = [_closest_sentence(ctx, sims, j, stance)]
         out.append(
-            ValueFinding(vid, stance, round(float(involved[j]), 3), tuple(_dedupe(evidence)[:3]))
+            ValueFinding(vid, stance, round(float(involved[j]), 3), tuple(_dedupe(quotes)[:3]))
         )
     return out
 

@@ -29,7 +29,7 @@ from nlp.errors import ModelUnavailableError
 from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
 from nlp.overwork import hours_verdict
 from nlp.records import Evidence, Stance, TenetFinding
-from nlp.text import containment, content_stems
+from nlp.text import containment
 
 FEATURES = (
     "rule strength for upholds",
@@ -243,7 +243,7 @@ def _similarity_columns(
         pos = neg = pos_z = neg_z = np.zeros((1, n))
         stated, centre = np.zeros(n), np.zeros(index.pos_vecs.shape[1])
     to_centre = index.value_centroids @ centre
-    doc = content_stems(ctx.document.text)
+    doc = ctx.stems
     name_share = np.array([containment(stems, doc) for stems in index.value_name_stems])
     def_share = np.array([containment(stems, doc) for stems in index.definition_stems])
     return [

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from nlp.embed import Embedder
-from nlp.stance import collect_votes, document_sims, value_findings, vote_strength
-from nlp.stance_model import Logistic, StanceModel, choose, default_model_path, value_features
+from nlp.stance import value_evidence, value_findings
+from nlp.stance_model import Logistic, StanceModel, choose, default_model_path
 from nlp.tenets import tenet_findings
 from nlp.training import load_corpora, prepare_corpus
 
@@ -43,10 +43,9 @@ def corpus_data(corpus: Path, embedder: Embedder) -> CorpusData:
     for d, ctx in enumerate(prepared.contexts):
         tenets = tenet_findings(ctx, index)
         gold = {v["value"]: v["stance"] for v in prepared.gold[ctx.document.id].get("values") or []}
-        by_rules = {f.value: f.stance for f in value_findings(ctx, index, tenets)}
-        sims = document_sims(ctx, index)
-        votes = collect_votes(ctx, index, tenets, sims)
-        for j, row in enumerate(value_features(ctx, index, tenets, votes, vote_strength, sims)):
+        evidence = value_evidence(ctx, index, tenets)
+        by_rules = {f.value: f.stance for f in value_findings(ctx, index, tenets, None, evidence)}
+        for j, row in enumerate(evidence.features):
             vid = index.value_ids[j]
             rows.append(row)
             labels.append(LABELS.get(gold.get(vid, ""), 0))
