@@ -22,7 +22,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex
 from nlp.context import DocContext
-from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
+from nlp.model_files import TRAINED_ENCODER, load_trained_model, trained_model_path
 from nlp.records import Direction, TenetFinding, ValueFinding
 from nlp.stance import ValueEvidence, value_evidence
 from nlp.stance_model import FEATURES as VALUE_FEATURES
@@ -118,13 +118,18 @@ def applies_model_for(embedder_name: str) -> AppliesModel:
 
 def load_applies_model(path: Path | None = None) -> AppliesModel:
     path = path or default_model_path()
-    body = read_trained_model(path, FEATURES, "tenet-applies", "nlp.train_applies")
-    return AppliesModel(
-        np.asarray(body["mean"], dtype=np.float64),
-        np.asarray(body["scale"], dtype=np.float64),
-        np.asarray(body["coef"], dtype=np.float64),
-        float(body["intercept"]),
-        float(body["threshold"]),
+    return load_trained_model(
+        path,
+        FEATURES,
+        "tenet-applies",
+        "nlp.train_applies",
+        lambda body: AppliesModel(
+            np.asarray(body["mean"], dtype=np.float64),
+            np.asarray(body["scale"], dtype=np.float64),
+            np.asarray(body["coef"], dtype=np.float64),
+            float(body["intercept"]),
+            float(body["threshold"]),
+        ),
     )
 
 

@@ -26,8 +26,7 @@ from typing import Any
 import numpy as np
 
 from nlp.embed import Embedder
-from nlp.errors import ModelUnavailableError
-from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
+from nlp.model_files import TRAINED_ENCODER, load_trained_model, trained_model_path
 
 PROTOTYPES: Mapping[str, tuple[str, ...]] = {
     "memo": (
@@ -123,11 +122,9 @@ def default_model_path() -> Path:
 
 def load_kind_model(path: Path | None = None) -> KindModel:
     path = path or default_model_path()
-    body = read_trained_model(path, FEATURES, "document-kind", "nlp.train_kinds")
-    try:
-        return KindModel.from_dict(body)
-    except (KeyError, TypeError, ValueError) as exc:  # a body missing or mangling a part
-        raise ModelUnavailableError(f"cannot read the document-kind model {path}: {exc}") from exc
+    return load_trained_model(
+        path, FEATURES, "document-kind", "nlp.train_kinds", KindModel.from_dict
+    )
 
 
 def kind_model_for(embedder_name: str) -> KindModel | None:

@@ -4,12 +4,14 @@ are read. The weights themselves are small; each model module builds its object 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nlp.embed_onnx import models_dir
 from nlp.errors import ModelUnavailableError
+
+T = TypeVar("T")
 
 # Our models' features are cosines between MiniLM vectors; another encoder (the hashing one used
 # in tests) puts them on another scale, where the trained coefficients mean nothing.
@@ -23,7 +25,23 @@ def trained_model_path(file_name: str) -> Path:
     return env if env.exists() else Path(__file__).resolve().parent.parent / "models" / file_name
 
 
-def read_trained_model(
+def load_trained_model(
+    path: Path,
+    features: Sequence[str],
+    what: str,
+    trainer: str,
+    build: Callable[[dict[str, Any]], T],
+) -> T:
+    """The model ``build`` makes of the file's JSON body; a file that is unreadable, trained on
+    other features or missing or mangling a part is refused with a clear error."""
+    body = _read_body(path, features, what, trainer)
+    try:
+        return build(body)
+    except (KeyError, TypeError, ValueError) as exc:  # a body missing or mangling a part
+        raise ModelUnavailableError(f"cannot read the {what} model {path}: {exc}") from exc
+
+
+def _read_body(
     path: Path, features: Sequence[str], what: str, trainer: str
 ) -> dict[str, Any]:
     """The file's JSON body, refused with a clear error when unreadable or trained on other

@@ -25,8 +25,7 @@ import numpy as np
 
 from nlp.anchors import FrameworkIndex, ValueSims
 from nlp.context import DocContext
-from nlp.errors import ModelUnavailableError
-from nlp.model_files import TRAINED_ENCODER, read_trained_model, trained_model_path
+from nlp.model_files import TRAINED_ENCODER, load_trained_model, trained_model_path
 from nlp.overwork import hours_verdict
 from nlp.records import Evidence, Stance, TenetFinding
 from nlp.text import containment
@@ -181,16 +180,18 @@ def stance_model_for(embedder_name: str) -> StanceModel:
 
 def load_stance_model(path: Path | None = None) -> StanceModel:
     path = path or default_model_path()
-    body = read_trained_model(path, FEATURES, "value-stance", "nlp.train_stance")
-    try:
-        return StanceModel(
+    return load_trained_model(
+        path,
+        FEATURES,
+        "value-stance",
+        "nlp.train_stance",
+        lambda body: StanceModel(
             Logistic.from_dict(body["involved"]),
             Logistic.from_dict(body["upholds"]),
             float(body["threshold"]),
             int(body["per_document"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:  # a body missing or mangling a part
-        raise ModelUnavailableError(f"cannot read the value-stance model {path}: {exc}") from exc
+        ),
+    )
 
 
 # Evidence for or against each value: (value id, stance) -> [(weight, evidence)] (nlp.stance).
