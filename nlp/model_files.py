@@ -41,9 +41,7 @@ def load_trained_model(
         raise ModelUnavailableError(f"cannot read the {what} model {path}: {exc}") from exc
 
 
-def _read_body(
-    path: Path, features: Sequence[str], what: str, trainer: str
-) -> dict[str, Any]:
+def _read_body(path: Path, features: Sequence[str], what: str, trainer: str) -> dict[str, Any]:
     """The file's JSON body, refused with a clear error when unreadable or trained on other
     features than the code computes (``trainer``: the module that retrains it)."""
     try:
