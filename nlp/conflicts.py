@@ -16,25 +16,18 @@ class _Pair:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def document_conflicts(
-    f: DocumentFindings, index: FrameworkIndex
-) -> dict[tuple[str, str], tuple[str, Evidence | None]]:
-    """The value pairs in tension in one document and the side that won there."""
+def document_conflicts(f: DocumentFindings) -> dict[tuple[str, str], tuple[str, Evidence | None]]:
+    """The value pairs in tension in one document and the side that won there. Each applied
+    tenet's trade-off is among the document's trade-offs (nlp.tenets.tenet_tradeoffs)."""
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, str], Evidence | None] = {}
-    for tr in f.tradeoffs:
-        # a tenet's trade-off is counted below, once, from the tenet finding itself
-        if tr.basis == "phrase" and tr.winner and tr.loser and tr.winner != tr.loser:
-            key = _key(tr.winner, tr.loser)
-            votes[key][tr.winner] += 1
-            evidence.setdefault(key, tr.evidence[0] if tr.evidence else None)
-    for tf in f.tenets:
-        t = index.tenet_ids.index(tf.tenet)
-        pv, ov = index.prefer_value[t], index.over_value[t]
-        if pv and ov and pv != ov:
-            key = _key(pv, ov)
-            votes[key][pv if tf.direction == "follows" else ov] += 2  # a tenet decision is firmer
-            evidence.setdefault(key, tf.evidence[0] if tf.evidence else None)
+    # Phrases first, then the trade-off of each applied tenet (a tenet decision is firmer).
+    for basis, weight in (("phrase", 1), ("tenet", 2)):
+        for tr in f.tradeoffs:
+            if tr.basis == basis and tr.winner and tr.loser and tr.winner != tr.loser:
+                key = _key(tr.winner, tr.loser)
+                votes[key][tr.winner] += weight
+                evidence.setdefault(key, tr.evidence[0] if tr.evidence else None)
     # One value upheld and another violated in the same document: the first won over the second.
     upheld = [v for v in f.values if v.stance == "upholds"]
     for lost in (v for v in f.values if v.stance == "violates"):
@@ -49,7 +42,7 @@ def conflict_table(findings: list[DocumentFindings], index: FrameworkIndex) -> l
     """Contract §4 ``conflicts``: most frequent pair first."""
     pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
     for f in findings:
-        for key, (winner, ev) in document_conflicts(f, index).items():
+        for key, (winner, ev) in document_conflicts(f).items():
             pairs[key].docs[f.document.id] = winner
             if ev is not None:
                 pairs[key].evidence.append(ev)

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from nlp.conflicts import document_conflicts
-from nlp.embed import HashEmbedder
-from nlp.framework import load_framework
-from nlp.pipeline import Auditor
 from nlp.records import Document, DocumentFindings, Evidence, ValueFinding
-from nlp.segment import RegexSegmenter
-from tests.test_pipeline import FRAMEWORK
 
 
 def _finding(value: str, stance: str) -> ValueFinding:
@@ -16,15 +11,10 @@ def _finding(value: str, stance: str) -> ValueFinding:
 
 
 def test_upheld_and_violated_values_in_one_document_are_a_conflict() -> None:
-    index = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
-    ).index
     doc = Document("d1", "text", kind="memo")
     both = DocumentFindings(
         doc, values=(_finding("ship-to-learn", "upholds"), _finding("customer-trust", "violates"))
     )
-    assert (
-        document_conflicts(both, index)[("customer-trust", "ship-to-learn")][0] == "ship-to-learn"
-    )
+    assert document_conflicts(both)[("customer-trust", "ship-to-learn")][0] == "ship-to-learn"
     one_side = DocumentFindings(doc, values=(_finding("ship-to-learn", "upholds"),))
-    assert document_conflicts(one_side, index) == {}
+    assert document_conflicts(one_side) == {}
