@@ -89,8 +89,10 @@ NEGATED_ASIDE = re.compile(
     r"\brather\b[^.;]{0,60}\bthan (?:make|making|grant\w*|carve\w*) (?:an|one) exception",
     re.IGNORECASE,
 )
+# Verbs of knowing what a tenet says, in a concession ("we know", "I acknowledge").
+_KNOWING = r"know|realise|realize|understand|recogni[sz]e|acknowledge"
 CONCESSION = re.compile(
-    r"\b(?:we|i)\s+(?:all\s+)?(?:know|realise|realize|understand|recogni[sz]e|acknowledge|"
+    rf"\b(?:we|i)\s+(?:all\s+)?(?:{_KNOWING}|"
     r"are aware|am aware)\b|\b(?:i'm|we're|i’m|we’re) aware\b[^.;]*\b(?:tenets?|principles?|rule|says?)\b",
     re.IGNORECASE,
 )
@@ -101,8 +103,8 @@ CONCESSION = re.compile(
 # "what we know", not about the tenet), so the concession alone sets the tenet aside.
 TENET_CONCESSION = re.compile(
     # "what we know" and "all we know" concede nothing
-    r"(?:(?<!what )(?<!all )(?<!how )\b(?:we|i)\s+(?:all\s+)?(?:know|realise|realize|understand|"
-    r"recogni[sz]e|acknowledge|(?:have|'ve|’ve) (?:considered|weighed|read))|\b(?:i'm|we're|i’m|"
+    rf"(?:(?<!what )(?<!all )(?<!how )\b(?:we|i)\s+(?:all\s+)?(?:{_KNOWING}|"
+    r"(?:have|'ve|’ve) (?:considered|weighed|read))|\b(?:i'm|we're|i’m|"
     r"we’re|i am|we are) (?:aware|conscious|mindful)|^\s*yes\b,?)[^.;]{0,40}\b(?:tenets?|"
     r"principles?|rule|says?|committed)\b|"
     # "our right-over-fast tenet would have us keep the manual check"
