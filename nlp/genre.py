@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from nlp.embed import Embedder
+from nlp.kinds import kind_scores, title_kind
 from nlp.model_files import TRAINED_ENCODER, load_trained_model, trained_model_path
 
 PROTOTYPES: Mapping[str, tuple[str, ...]] = {
@@ -144,6 +145,11 @@ class KindClassifier:
     def key(self) -> str:
         """Identifies the classifier in cache keys."""
         return self.model.to_json() if self.model is not None else "sum"
+
+    def infer(self, text: str, title: str | None, opening_vecs: np.ndarray) -> str:
+        """The kind of a document that was given none: the genre its title names, else the cues
+        weighed with its opening sentences' vectors."""
+        return title_kind(title) or self.classify(opening_vecs, kind_scores(text, title))
 
     def classify(self, opening_vecs: np.ndarray, cue_scores: Mapping[str, float]) -> str:
         """The best kind for a document whose opening sentences are ``opening_vecs``."""

@@ -364,14 +364,18 @@ def _infer_with_encoder(
 
     embedder = load_embedder(embedder_name)
     classifier = KindClassifier(embedder, kind_model_for(embedder.name) if trained else None)
-    sentences = Segmenter().sentences_many([body for body, _ in docs])
-    out = []
-    for (body, title), sents in zip(docs, sentences, strict=True):
-        opening = embedder.encode([s.text for s in sents[:OPENING_SENTENCES]]) if sents else None
-        named = title_kind(title)
-        if named is None and opening is not None:
-            named = classifier.classify(opening, kind_scores(body, title))
-        out.append(named or infer_kind(body, title))
+    openings = [
+        [s.text for s in sents[:OPENING_SENTENCES]]
+        for sents in Segmenter().sentences_many([body for body, _ in docs])
+    ]
+    vecs = embedder.encode([s for opening in openings for s in opening])  # one encoder call
+    out, at = [], 0
+    for (body, title), opening in zip(docs, openings, strict=True):
+        if opening:
+            out.append(classifier.infer(body, title, vecs[at : at + len(opening)]))
+        else:  # nothing to encode: the rules alone
+            out.append(infer_kind(body, title))
+        at += len(opening)
     return out
 
 

@@ -25,7 +25,6 @@ from nlp.drift import Motive, motives, say_do_gaps, unstated_values
 from nlp.embed import Embedder
 from nlp.findings_cache import FindingsCache, document_key
 from nlp.genre import KindClassifier, KindModel, kind_model_for
-from nlp.kinds import kind_scores, title_kind
 from nlp.overwork import HoursSignal, hours_signals
 from nlp.records import Document, DocumentFindings, Framework, Tradeoff
 from nlp.report import build_report, document_dict
@@ -169,10 +168,7 @@ class Auditor:
         for doc, ss, trs in zip(docs, sents, sides, strict=True):
             doc_vecs = vecs[at : at + len(ss)]
             if doc.kind_inferred:
-                kind = title_kind(doc.title) or self.kinds.classify(
-                    doc_vecs, kind_scores(doc.text, doc.title)
-                )
-                doc = dataclasses.replace(doc, kind=kind)
+                doc = dataclasses.replace(doc, kind=self.kinds.infer(doc.text, doc.title, doc_vecs))
             out.append(DocContext(doc, ss, doc_vecs, trs, self._hours([s.text for s in ss])))
             at += len(ss)
         return out
