@@ -3,6 +3,10 @@ encoder and neither trained model in the way."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 from nlp.anchors import FrameworkIndex
 from nlp.applies import AppliesModel
 from nlp.context import DocContext
@@ -15,6 +19,15 @@ from nlp.stance_model import StanceModel
 
 # The corpora no trained model may learn from: the blind pair measured once at the end of a stop.
 HELD_OUT = frozenset({"victor", "whiskey"})
+
+
+def committed_model_body(path: Path, trainer: str) -> dict[str, Any]:
+    """A committed model file's JSON, checked to say how it was trained and that no held-out
+    corpus was among its training data."""
+    body: dict[str, Any] = json.loads(path.read_text())
+    assert not HELD_OUT & set(body["trained_on"])
+    assert body["command"].startswith(f"python -m {trainer}")
+    return body
 
 
 def prepared(

@@ -123,10 +123,12 @@ values:
     assert pace_value(fw) is None
 
 
+def _auditor() -> Auditor:
+    return Auditor(load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter())
+
+
 def test_audit_reports_the_pace_gap_and_tenet_against() -> None:
-    auditor = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
-    )
+    auditor = _auditor()
     text = (
         "Ana is ready for promotion. When the release slipped, she worked the Thanksgiving "
         "weekend with the engineers to make the December 1 date."
@@ -139,9 +141,7 @@ def test_audit_reports_the_pace_gap_and_tenet_against() -> None:
 
 
 def test_after_hours_work_told_in_a_postmortem_applies_no_tenet_by_itself() -> None:
-    auditor = Auditor(
-        load_framework(FRAMEWORK), embedder=HashEmbedder(), segmenter=RegexSegmenter()
-    )
+    auditor = _auditor()
     text = (
         "The cache cluster failed at 02:10. Ana worked through the night and the weekend to "
         "restore it before the Monday launch date."

@@ -89,6 +89,25 @@ from nlp.text import content_stems
             "So from March we cap nights at three.",
             False,
         ),
+        # a concession aimed at the tenet sets it aside, however far off the decision is
+        ("I know the tenet says a staged rollout wins.", "Here is the background.", True),
+        (
+            "I'm conscious that our safety-over-season tenet says we do not push to save a week.",
+            "",
+            True,
+        ),
+        ("I have considered the re-staffing tenet - that we add people first.", "", True),
+        # ... unless what follows draws the tenet's own conclusion
+        ("I know the tenet says a staged rollout wins.", "So the rollout waits a week.", False),
+        ("I know the tenet says a staged rollout wins.", "So, but only this once, we push.", True),
+        # a concession about something else is no aside
+        ("We post what we know within the hour, per our tenet.", "", False),
+        ("Yes, our tenet says we slip the deadline before one person carries it.", "", True),
+        ("Our right-over-fast tenet would have us keep the manual check.", "", True),
+        # a citation saying the tenet is doing its job
+        ("This is the reschedule rule doing exactly what it's meant to do.", "", False),
+        ("We have a tenet for exactly this, and we've been ignoring it on rugs.", "", False),
+        ("The tenet isn't something I get to suspend because the week matters.", "", False),
     ],
 )
 def test_sets_tenet_aside(sentence: str, following: str, aside: bool) -> None:
@@ -388,36 +407,6 @@ def test_the_tenets_own_words_and_quotations_set_nothing_aside() -> None:
     # an act stays an aside even when the tenet uses the verb ("before we break that")
     own = frozenset(content_stems("we reduce service before we break that"))
     assert sets_tenet_aside("I'm aware of the tenet.", ["This rota breaks it six times."], own)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "following", "aside"),
-    [
-        # a concession aimed at the tenet sets it aside, however far off the decision is
-        ("I know the tenet says a staged rollout wins.", "Here is the background.", True),
-        (
-            "I'm conscious that our safety-over-season tenet says we do not push to save a week.",
-            "",
-            True,
-        ),
-        ("I have considered the re-staffing tenet - that we add people first.", "", True),
-        # ... unless what follows draws the tenet's own conclusion
-        ("I know the tenet says a staged rollout wins.", "So the rollout waits a week.", False),
-        ("I know the tenet says a staged rollout wins.", "So, but only this once, we push.", True),
-        # a concession about something else is no aside
-        ("We post what we know within the hour, per our tenet.", "", False),
-        ("Yes, our tenet says we slip the deadline before one person carries it.", "", True),
-        ("Our right-over-fast tenet would have us keep the manual check.", "", True),
-        # a citation saying the tenet is doing its job
-        ("This is the reschedule rule doing exactly what it's meant to do.", "", False),
-        ("We have a tenet for exactly this, and we've been ignoring it on rugs.", "", False),
-        ("The tenet isn't something I get to suspend because the week matters.", "", False),
-    ],
-)
-def test_a_concession_aimed_at_the_tenet_sets_it_aside(
-    sentence: str, following: str, aside: bool
-) -> None:
-    assert sets_tenet_aside(sentence, [following] if following else []) is aside
 
 
 def _direction_of(text: str, kind: str = "memo") -> str | None:
